@@ -1,0 +1,261 @@
+"""Monte Carlo propagation of the priors through the impact model, for many systems at once.
+
+Draw structure (what moves together):
+
+- ``shared`` parameters (lifetime, DRAM density, embodied-factor scales, ...): one value per draw,
+  common to every system, so sums over systems carry the right correlation;
+- grid factors: one value per draw and *country*, shared by the systems trained there;
+- unknown hardware specs: one value per draw and *hardware entry*;
+- ``system`` parameters (power fraction, PUE, host overhead) and the choice among listed
+  hardware or countries: independent per system and draw.
+
+Systems are processed in chunks (bounded memory for 1,000 systems × 100,000 draws); every
+per-system draw comes from ``fold_in(rng_key, system_index)``, so results do not depend on the
+chunk size. The computation for a chunk is one compiled JAX function.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from .catalog import GRID_CRITERIA, SPEC_FIELDS, GridPrior, HardwareSpec, grid_prior
+from .errors import InvalidInputError
+from .impacts import CRITERIA, training_impacts
+from .paths import data_path
+from .priors import PriorSet
+
+PHASES = ("use", "embodied", "total")
+OUTPUTS = ("energy_kwh",) + tuple(f"{c}_{ph}" for c in CRITERIA for ph in PHASES)
+"""Columns of the flat output axis: energy, then criterion × phase."""
+SUMMARY_STATS = ("mean", "median", "q05", "q95")
+_MAX_CHUNK_ELEMENTS = 2**22  # draws × systems per chunk: ~16 MB per float32 array
+
+
+@dataclass(frozen=True)
+class RunInputs:
+    """Validated inputs of S training runs (arrays over systems).
+
+    ``hardware_choice``/``country_choice`` (S, K) index ``hardware``/``countries``; the weights
+    (S, K) sum to 1 per row (a list of several entries is a mixture; padding has weight 0).
+    """
+
+    system: tuple[str, ...]
+    n_gpu: np.ndarray
+    hours: np.ndarray
+    hardware: tuple[HardwareSpec, ...]
+    hardware_choice: np.ndarray
+    hardware_weight: np.ndarray
+    countries: tuple[str, ...]
+    country_choice: np.ndarray
+    country_weight: np.ndarray
+
+    @property
+    def num_systems(self) -> int:
+        return len(self.system)
+
+
+def mixture(choices: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Pad lists of indices into (S, K) index and weight arrays; repeats add weight."""
+    width = max(len(c) for c in choices)
+    idx = np.zeros((len(choices), width), dtype=np.int32)
+    w = np.zeros((len(choices), width), dtype=np.float32)
+    for i, c in enumerate(choices):
+        uniq, counts = np.unique(np.asarray(c, dtype=np.int32), return_counts=True)
+        idx[i, : len(uniq)] = uniq
+        w[i, : len(uniq)] = counts / counts.sum()
+    return idx, w
+
+
+def make_inputs(system, n_gpu, hours, hardware_lists, country_lists) -> RunInputs:
+    """Build ``RunInputs`` from per-system values and lists of specs / ISO3 codes."""
+    n_gpu = np.asarray(n_gpu, dtype=np.float64)
+    hours = np.asarray(hours, dtype=np.float64)
+    for name, arr in (("GPU count", n_gpu), ("hours", hours)):
+        bad = ~(np.isfinite(arr) & (arr > 0))
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise InvalidInputError(f"system {system[i]!r}: {name} = {arr[i]} must be a positive number")
+    hw_names: dict[str, int] = {}
+    hw_specs: list[HardwareSpec] = []
+    hw_idx = []
+    for specs in hardware_lists:
+        row = []
+        for spec in specs:
+            if spec.name not in hw_names:
+                hw_names[spec.name] = len(hw_specs)
+                hw_specs.append(spec)
+            row.append(hw_names[spec.name])
+        hw_idx.append(row)
+    codes = sorted({c for cl in country_lists for c in cl})
+    c_pos = {c: i for i, c in enumerate(codes)}
+    h_choice, h_weight = mixture(hw_idx)
+    c_choice, c_weight = mixture([[c_pos[c] for c in cl] for cl in country_lists])
+    return RunInputs(tuple(system), n_gpu, hours, tuple(hw_specs), h_choice, h_weight,
+                     tuple(codes), c_choice, c_weight)
+
+
+@dataclass(frozen=True)
+class Propagation:
+    """Result of ``propagate``: summaries (S, len(OUTPUTS), 4) and optional draws."""
+
+    inputs: RunInputs
+    priors: PriorSet
+    num_samples: int
+    seed: int | None
+    summary: np.ndarray
+    draws: np.ndarray | None
+    parameter_draws: dict[str, np.ndarray] | None
+    grid_priors: tuple[GridPrior, ...]
+    host_server: bool
+
+
+def embodied_base_factors() -> dict[str, np.ndarray]:
+    """MLCA's card factors a, b, m, n per criterion (``data/embodied_factors.csv``)."""
+    import pandas as pd
+
+    df = pd.read_csv(data_path("embodied_factors.csv")).set_index("criterion").loc[list(CRITERIA)]
+    return {k: df[k].to_numpy(np.float32) for k in
+            ("die_factor", "base_factor", "dram_factor", "dram_base_factor")}
+
+
+def host_server_factors(sources) -> np.ndarray:
+    """Embodied impacts of one host server excluding GPUs, geometric mean over ``sources`` (3,)."""
+    import pandas as pd
+
+    df = pd.read_csv(data_path("host_server.csv"))
+    df = df[df["source"].isin(sources)]
+    if df.empty:
+        raise InvalidInputError(f"no host-server data for sources {sources} in data/host_server.csv")
+    return np.exp(np.log(df[list(CRITERIA)].to_numpy(float)).mean(axis=0)).astype(np.float32)
+
+
+def _grid_priors(inputs: RunInputs, priors: PriorSet) -> list[GridPrior]:
+    return [grid_prior(c, crit, priors.grid) for c in inputs.countries for crit in CRITERIA]
+
+
+def _pick(choice, weight, u):
+    """Index into ``choice`` (B, K) by uniforms ``u`` (D, B) and cumulative weights."""
+    cum = jnp.cumsum(weight, axis=-1)[:, :-1]  # (B, K-1)
+    k = jnp.sum(u[..., None] >= cum[None], axis=-1)  # (D, B)
+    return jnp.take_along_axis(jnp.broadcast_to(choice[None], u.shape + choice.shape[-1:]),
+                               k[..., None], axis=-1)[..., 0]
+
+
+def _build_chunk_fn(priors: PriorSet, num_draws: int, with_host: bool):
+    per_system = list(priors.per_system().items())
+
+    def chunk_fn(sys_keys, n_gpu, hours, h_choice, h_weight, c_choice, c_weight,
+                 shared, hw, grid, consts):
+        def draws_for(key):
+            vals = [prior.dist.sample(jax.random.fold_in(key, j), (num_draws,))
+                    for j, (_, prior) in enumerate(per_system)]
+            u_hw = jax.random.uniform(jax.random.fold_in(key, 1000), (num_draws,))
+            u_c = jax.random.uniform(jax.random.fold_in(key, 1001), (num_draws,))
+            return vals, u_hw, u_c
+
+        vals, u_hw, u_c = jax.vmap(draws_for, out_axes=1)(sys_keys)  # each (D, B)
+        hw_i = _pick(h_choice, h_weight, u_hw)
+        c_i = _pick(c_choice, c_weight, u_c)
+        p = {name: v for (name, _), v in zip(per_system, vals)}
+        p.update({k: v[:, None] for k, v in shared.items()})
+        for f in SPEC_FIELDS:
+            p[f] = jnp.take_along_axis(hw[f], hw_i, axis=1)
+        p["grid_factor"] = jnp.take_along_axis(grid, c_i[..., None], axis=1)
+        p["n_gpu"], p["hours"] = n_gpu[None], hours[None]
+        scale = {"die_factor": "die_factor_scale", "base_factor": "base_factor_scale",
+                 "dram_factor": "dram_factor_scale", "dram_base_factor": "dram_factor_scale"}
+        for k, s in scale.items():
+            p[k] = consts[k] * p[s][..., None]
+        if with_host:
+            p["host_embodied"] = consts["host_embodied"] * p["host_server_scale"][..., None]
+            p["gpus_per_server"] = consts["gpus_per_server"]
+        out = training_impacts(p)
+        total = out.use + out.embodied
+        stacked = jnp.stack([out.use, out.embodied, total], axis=-1)  # (D, B, 3 crit, 3 phase)
+        flat = jnp.concatenate([out.energy_kwh[..., None],
+                                stacked.reshape(stacked.shape[:2] + (-1,))], axis=-1)
+        return flat, {name: v for (name, _), v in zip(per_system, vals)}
+
+    return jax.jit(chunk_fn)
+
+
+def summarize(draws: np.ndarray, axis: int = 0) -> np.ndarray:
+    """Mean, median, 5 % and 95 % quantiles along ``axis`` (last axis of the result)."""
+    q = np.quantile(draws, [0.5, 0.05, 0.95], axis=axis)
+    return np.stack([draws.mean(axis=axis, dtype=np.float64), q[0], q[1], q[2]], axis=-1)
+
+
+def propagate(rng_key, inputs: RunInputs, priors: PriorSet, num_samples: int, *,
+              host_server: bool = False, keep_draws: bool = True, chunk_size: int | None = None,
+              progress: Callable[[int, int], None] | None = None, seed: int | None = None
+              ) -> Propagation:
+    """Monte Carlo draws of energy and impacts for every system of ``inputs``.
+
+    Parameters
+    ----------
+    rng_key : jax.random key; the only source of randomness.
+    num_samples : number of joint draws (``draw`` dimension).
+    host_server : add each GPU's share of a host server's production impacts.
+    keep_draws : keep the (draw, system, output) array (float32); summaries are always computed.
+    chunk_size : systems per chunk (default: about 4 M draw×system elements per chunk).
+    progress : called as ``progress(systems_done, systems_total)`` after each chunk.
+
+    Returns
+    -------
+    Propagation with ``summary`` (system, output, stat) in the units of ``OUTPUTS``
+    (kWh, kgCO2e, kgSbeq, MJ) and ``draws`` (draw, system, output) when kept.
+    """
+    if not isinstance(num_samples, (int, np.integer)) or num_samples < 2:
+        raise InvalidInputError(f"samples = {num_samples!r} must be an integer >= 2")
+    S, D = inputs.num_systems, int(num_samples)
+    k_shared, k_hw, k_grid, k_sys = jax.random.split(rng_key, 4)
+
+    shared = {name: prior.dist.sample(jax.random.fold_in(k_shared, j), (D,))
+              for j, (name, prior) in enumerate(sorted(priors.shared().items()))}
+    hw = {}
+    for j, f in enumerate(SPEC_FIELDS):
+        known = np.array([getattr(h, f) for h in inputs.hardware], dtype=np.float32)
+        cols = [jnp.full((D,), known[i]) if np.isfinite(known[i]) else
+                priors.unknown_specs[f].dist.sample(jax.random.fold_in(jax.random.fold_in(k_hw, j), i), (D,))
+                for i in range(len(known))]
+        hw[f] = jnp.stack(cols, axis=1)  # (D, H)
+    gps = _grid_priors(inputs, priors)
+    z = jax.random.normal(k_grid, (D, len(gps)))
+    med = jnp.array([g.median for g in gps], dtype=jnp.float32)
+    lsd = jnp.log(jnp.array([g.gsd for g in gps], dtype=jnp.float32))
+    grid = (med * jnp.exp(lsd * z)).reshape(D, len(inputs.countries), len(CRITERIA))
+
+    consts = {k: jnp.asarray(v) for k, v in embodied_base_factors().items()}
+    if host_server:
+        consts["host_embodied"] = jnp.asarray(host_server_factors(priors.host_server["sources"]))
+        consts["gpus_per_server"] = jnp.float32(priors.host_server["gpus_per_server"])
+
+    B = chunk_size or max(1, min(S, _MAX_CHUNK_ELEMENTS // D))
+    fn = _build_chunk_fn(priors, D, host_server)
+    sys_keys = jax.random.split(k_sys, S)
+    summary = np.empty((S, len(OUTPUTS), len(SUMMARY_STATS)), dtype=np.float64)
+    draws = np.empty((D, S, len(OUTPUTS)), dtype=np.float32) if keep_draws else None
+    par = {n: np.empty((D, S), np.float32) for n in priors.per_system()} if keep_draws else None
+    arrays = (inputs.n_gpu.astype(np.float32), inputs.hours.astype(np.float32),
+              inputs.hardware_choice, inputs.hardware_weight,
+              inputs.country_choice, inputs.country_weight)
+    for start in range(0, S, B):
+        stop = min(S, start + B)
+        sel = np.arange(start, start + B) % S  # pad the last chunk: one compiled shape
+        flat, pdraws = fn(sys_keys[sel], *(a[sel] for a in arrays), shared, hw, grid, consts)
+        flat = np.asarray(flat)[:, : stop - start]
+        summary[start:stop] = summarize(flat, axis=0)
+        if keep_draws:
+            draws[:, start:stop] = flat
+            for n, v in pdraws.items():
+                par[n][:, start:stop] = np.asarray(v)[:, : stop - start]
+        if progress is not None:
+            progress(stop, S)
+    if keep_draws:
+        par.update({n: np.asarray(v) for n, v in shared.items()})
+    return Propagation(inputs, priors, D, seed, summary, draws, par, tuple(gps), host_server)
