@@ -13,10 +13,14 @@ ESTIMATE_EXAMPLE = """example:
   lca-bayes estimate --gpu "NVIDIA A100 SXM4 80 GB" --count 384 --hours 2808 --country FRA
 
   run: NVIDIA A100 SXM4 80 GB x 384 for 2808 h in FRA (preset default, 20000 draws, seed 0)
-  criterion     phase         median        90 % interval
-  energy_kwh    use         5.83e+05   [4.05e+05, 8.28e+05]
-  gwp_kgco2e    use         3.66e+04   [2.13e+04, 6.23e+04]
+  criterion     phase          median   90 % interval
+  energy_kwh    use          5.83e+05   [4.05e+05, 8.28e+05]
+  gwp_kgco2e    use          3.68e+04   [2.14e+04, 6.28e+04]
+  gwp_kgco2e    embodied     6.75e+03   [2.7e+03, 1.98e+04]
+  gwp_kgco2e    total        4.51e+04   [2.77e+04, 7.34e+04]
   ...
+units: energy kWh, GWP kgCO2e, ADPe kgSbeq, PE MJ. --json prints the same as the Python API
+lca_bayes.estimate(...).
 """
 
 RUN_EXAMPLE = """example:

@@ -17,6 +17,7 @@ chunk size. The computation for a chunk is one compiled JAX function.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
 import jax
@@ -27,7 +28,7 @@ from .catalog import GRID_CRITERIA, SPEC_FIELDS, GridPrior, HardwareSpec, grid_p
 from .errors import InvalidInputError
 from .impacts import CRITERIA, training_impacts
 from .paths import data_path
-from .priors import PriorSet
+from .priors import Distribution, Prior, PriorSet
 
 PHASES = ("use", "embodied", "total")
 OUTPUTS = ("energy_kwh",) + tuple(f"{c}_{ph}" for c in CRITERIA for ph in PHASES)
@@ -139,15 +140,24 @@ def _grid_priors(inputs: RunInputs, priors: PriorSet) -> list[GridPrior]:
 
 
 def _pick(choice, weight, u):
-    """Index into ``choice`` (B, K) by uniforms ``u`` (D, B) and cumulative weights."""
-    cum = jnp.cumsum(weight, axis=-1)[:, :-1]  # (B, K-1)
-    k = jnp.sum(u[..., None] >= cum[None], axis=-1)  # (D, B)
-    return jnp.take_along_axis(jnp.broadcast_to(choice[None], u.shape + choice.shape[-1:]),
-                               k[..., None], axis=-1)[..., 0]
+    """Entries of ``choice`` (B, K) picked by uniforms ``u`` (B, D) with weights (B, K)."""
+    cum = jnp.cumsum(weight, axis=-1)[:, None, :-1]  # (B, 1, K-1)
+    k = jnp.sum(u[..., None] >= cum, axis=-1)  # (B, D)
+    return jnp.take_along_axis(choice, k, axis=1)
 
 
-def _build_chunk_fn(priors: PriorSet, num_draws: int, with_host: bool):
-    per_system = list(priors.per_system().items())
+def _chunk_fn(priors: PriorSet, num_draws: int, with_host: bool):
+    """The compiled chunk function, cached by the per-system priors' values (not identity)."""
+    key = tuple((n, p.dist.family, tuple(sorted(p.dist.params.items())))
+                for n, p in priors.per_system().items())
+    return _build_chunk_fn(key, num_draws, with_host)
+
+
+@lru_cache(maxsize=16)
+def _build_chunk_fn(per_system_key: tuple, num_draws: int, with_host: bool):
+    """Compiled function: draws of one chunk of B systems, laid out (system, output, draw)."""
+    per_system = [(name, Prior(name, Distribution(family, dict(params)), "", "system", "cache"))
+                  for name, family, params in per_system_key]
 
     def chunk_fn(sys_keys, n_gpu, hours, h_choice, h_weight, c_choice, c_weight,
                  shared, hw, grid, consts):
@@ -158,15 +168,15 @@ def _build_chunk_fn(priors: PriorSet, num_draws: int, with_host: bool):
             u_c = jax.random.uniform(jax.random.fold_in(key, 1001), (num_draws,))
             return vals, u_hw, u_c
 
-        vals, u_hw, u_c = jax.vmap(draws_for, out_axes=1)(sys_keys)  # each (D, B)
+        vals, u_hw, u_c = jax.vmap(draws_for)(sys_keys)  # each (B, D)
         hw_i = _pick(h_choice, h_weight, u_hw)
         c_i = _pick(c_choice, c_weight, u_c)
         p = {name: v for (name, _), v in zip(per_system, vals)}
-        p.update({k: v[:, None] for k, v in shared.items()})
-        for f in SPEC_FIELDS:
-            p[f] = jnp.take_along_axis(hw[f], hw_i, axis=1)
-        p["grid_factor"] = jnp.take_along_axis(grid, c_i[..., None], axis=1)
-        p["n_gpu"], p["hours"] = n_gpu[None], hours[None]
+        p.update({k: v[None, :] for k, v in shared.items()})  # shared: (D,) -> (1, D)
+        for f in SPEC_FIELDS:  # hw[f]: (H, D)
+            p[f] = jnp.take_along_axis(hw[f], hw_i, axis=0)
+        p["grid_factor"] = jnp.take_along_axis(grid, c_i[..., None], axis=0)  # grid: (C, D, 3)
+        p["n_gpu"], p["hours"] = n_gpu[:, None], hours[:, None]
         scale = {"die_factor": "die_factor_scale", "base_factor": "base_factor_scale",
                  "dram_factor": "dram_factor_scale", "dram_base_factor": "dram_factor_scale"}
         for k, s in scale.items():
@@ -174,20 +184,29 @@ def _build_chunk_fn(priors: PriorSet, num_draws: int, with_host: bool):
         if with_host:
             p["host_embodied"] = consts["host_embodied"] * p["host_server_scale"][..., None]
             p["gpus_per_server"] = consts["gpus_per_server"]
-        out = training_impacts(p)
-        total = out.use + out.embodied
-        stacked = jnp.stack([out.use, out.embodied, total], axis=-1)  # (D, B, 3 crit, 3 phase)
-        flat = jnp.concatenate([out.energy_kwh[..., None],
-                                stacked.reshape(stacked.shape[:2] + (-1,))], axis=-1)
-        return flat, {name: v for (name, _), v in zip(per_system, vals)}
+        out = training_impacts(p)  # energy (B, D); use, embodied (B, D, 3)
+        parts = [out.energy_kwh]
+        for c in range(len(CRITERIA)):
+            use, emb = out.use[..., c], out.embodied[..., c]
+            parts += [use, emb, use + emb]
+        return jnp.stack(parts, axis=1), {name: v for (name, _), v in zip(per_system, vals)}
 
     return jax.jit(chunk_fn)
 
 
-def summarize(draws: np.ndarray, axis: int = 0) -> np.ndarray:
-    """Mean, median, 5 % and 95 % quantiles along ``axis`` (last axis of the result)."""
-    q = np.quantile(draws, [0.5, 0.05, 0.95], axis=axis)
-    return np.stack([draws.mean(axis=axis, dtype=np.float64), q[0], q[1], q[2]], axis=-1)
+def summarize(draws: np.ndarray, axis: int = -1) -> np.ndarray:
+    """Mean, median, 5 % and 95 % quantiles along ``axis`` (last axis of the result).
+
+    Quantiles interpolate linearly between order statistics, as ``numpy.quantile``'s default.
+    """
+    x = np.moveaxis(draws, axis, -1)
+    n = x.shape[-1]
+    pos = np.array([0.5, 0.05, 0.95]) * (n - 1)
+    lo = np.floor(pos).astype(int)
+    hi = np.minimum(lo + 1, n - 1)
+    part = np.partition(x, np.unique(np.concatenate([lo, hi])), axis=-1)
+    q = part[..., lo] + (part[..., hi] - part[..., lo]) * (pos - lo)
+    return np.concatenate([x.mean(axis=-1, dtype=np.float64)[..., None], q], axis=-1)
 
 
 def propagate(rng_key, inputs: RunInputs, priors: PriorSet, num_samples: int, *,
@@ -217,18 +236,17 @@ def propagate(rng_key, inputs: RunInputs, priors: PriorSet, num_samples: int, *,
 
     shared = {name: prior.dist.sample(jax.random.fold_in(k_shared, j), (D,))
               for j, (name, prior) in enumerate(sorted(priors.shared().items()))}
-    hw = {}
+    hw = {}  # (H, D): known specs constant, unknown ones one draw per hardware entry
     for j, f in enumerate(SPEC_FIELDS):
-        known = np.array([getattr(h, f) for h in inputs.hardware], dtype=np.float32)
-        cols = [jnp.full((D,), known[i]) if np.isfinite(known[i]) else
-                priors.unknown_specs[f].dist.sample(jax.random.fold_in(jax.random.fold_in(k_hw, j), i), (D,))
-                for i in range(len(known))]
-        hw[f] = jnp.stack(cols, axis=1)  # (D, H)
+        known = jnp.array([getattr(h, f) for h in inputs.hardware], dtype=jnp.float32)[:, None]
+        drawn = priors.unknown_specs[f].dist.sample(jax.random.fold_in(k_hw, j), (known.shape[0], D))
+        hw[f] = jnp.where(jnp.isfinite(known), known, drawn)
     gps = _grid_priors(inputs, priors)
-    z = jax.random.normal(k_grid, (D, len(gps)))
-    med = jnp.array([g.median for g in gps], dtype=jnp.float32)
-    lsd = jnp.log(jnp.array([g.gsd for g in gps], dtype=jnp.float32))
-    grid = (med * jnp.exp(lsd * z)).reshape(D, len(inputs.countries), len(CRITERIA))
+    z = jax.random.normal(k_grid, (len(gps), D))
+    med = jnp.array([g.median for g in gps], dtype=jnp.float32)[:, None]
+    lsd = jnp.log(jnp.array([g.gsd for g in gps], dtype=jnp.float32))[:, None]
+    grid = (med * jnp.exp(lsd * z)).reshape(len(inputs.countries), len(CRITERIA), D)
+    grid = jnp.transpose(grid, (0, 2, 1))  # (C, D, 3)
 
     consts = {k: jnp.asarray(v) for k, v in embodied_base_factors().items()}
     if host_server:
@@ -236,7 +254,7 @@ def propagate(rng_key, inputs: RunInputs, priors: PriorSet, num_samples: int, *,
         consts["gpus_per_server"] = jnp.float32(priors.host_server["gpus_per_server"])
 
     B = chunk_size or max(1, min(S, _MAX_CHUNK_ELEMENTS // D))
-    fn = _build_chunk_fn(priors, D, host_server)
+    fn = _chunk_fn(priors, D, host_server)
     sys_keys = jax.random.split(k_sys, S)
     summary = np.empty((S, len(OUTPUTS), len(SUMMARY_STATS)), dtype=np.float64)
     draws = np.empty((D, S, len(OUTPUTS)), dtype=np.float32) if keep_draws else None
@@ -248,12 +266,12 @@ def propagate(rng_key, inputs: RunInputs, priors: PriorSet, num_samples: int, *,
         stop = min(S, start + B)
         sel = np.arange(start, start + B) % S  # pad the last chunk: one compiled shape
         flat, pdraws = fn(sys_keys[sel], *(a[sel] for a in arrays), shared, hw, grid, consts)
-        flat = np.asarray(flat)[:, : stop - start]
-        summary[start:stop] = summarize(flat, axis=0)
+        flat = np.asarray(flat)[: stop - start]  # (B, output, D)
+        summary[start:stop] = summarize(flat, axis=-1)
         if keep_draws:
-            draws[:, start:stop] = flat
+            draws[:, start:stop] = flat.transpose(2, 0, 1)
             for n, v in pdraws.items():
-                par[n][:, start:stop] = np.asarray(v)[:, : stop - start]
+                par[n][:, start:stop] = np.asarray(v)[: stop - start].T
         if progress is not None:
             progress(stop, S)
     if keep_draws:

@@ -236,6 +236,7 @@ MANUAL = {
     ("NVIDIA Tesla S1070", "mem"): (16, "manual:NVIDIA Tesla S1070 spec 4x4 GB"),
     ("NVIDIA Tesla P100 SXM2", "mem"): (16, "manual:NVIDIA Tesla P100 SXM2 datasheet 16 GB HBM2"),
     ("Huawei Ascend 910", "mem"): (32, "manual:Ascend 910 32 GB HBM2 (as Epoch Ascend 910A row)"),
+    ("Cerebras CS-2", "tdp"): (23000, "manual:Cerebras CS-2 datasheet 23 kW max system power"),
     # same die as other Epoch rows of the same chip
     ("NVIDIA H200 SXM", "die"): (814, "manual:GH100 die 814 mm2 as Epoch H100 rows"),
     ("NVIDIA H100 NVL", "die"): (814, "manual:GH100 die 814 mm2 as Epoch H100 rows"),
