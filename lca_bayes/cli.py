@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 import time
+from pathlib import Path
 
 from .errors import LcaBayesError
 
@@ -130,21 +131,23 @@ def main(argv: list[str] | None = None) -> int:
             res = run(args.data, preset=args.preset, num_samples=args.samples, seed=args.seed,
                       host_server=args.host_server, out=args.out, progress=_progress(args.quiet))
             st = res.settings
+            out = Path(args.out)
             print(f"{st['systems_estimated']} systems estimated from {st['data']}; "
-                  f"{st['rows_skipped']} rows skipped (reasons in {args.out}/skipped.csv)")
+                  f"{st['rows_skipped']} rows skipped (reasons in {out / 'skipped.csv'}; "
+                  "a row may have several)")
             reasons = res.skipped["reason"].str.split("; ").explode()
             reasons = reasons.str.replace(r"hardware '.*' maps", "hardware '...' maps", regex=True)
             for reason, n in reasons.value_counts().items():
                 print(f"  skipped {n:>4}: {reason}")
             unknown = res.snapshot.systems["spec_unknown"].ne("").sum()
-            print(f"{unknown} systems use hardware with an unknown spec (wide prior; see "
-                  f"spec_unknown in impacts.csv)")
+            print(f"{unknown} systems use hardware with an unknown spec (drawn from the "
+                  f"[unknown_specs] prior of preset {st['preset']}; see spec_unknown in impacts.csv)")
             tot = res.impacts[(res.impacts.criterion == "gwp_kgco2e") & (res.impacts.phase == "total")]
             top = tot.nlargest(5, "median")
             print("largest GWP (total, kgCO2e, median [90 % interval]):")
             for _, row in top.iterrows():
                 print(f"  {row['system'][:40]:<40} {row['median']:.3g} [{row['q05']:.3g}, {row['q95']:.3g}]")
-            print(f"wrote {args.out}/impacts.csv, draws.nc, systems.csv, skipped.csv, "
+            print(f"wrote {out / 'impacts.csv'}, draws.nc, systems.csv, skipped.csv, "
                   "grid_priors.csv, run.json")
         elif args.command == "countries":
             from .catalog import GRID_CRITERIA, grid_table

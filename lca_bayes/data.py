@@ -144,7 +144,7 @@ def load_snapshot(data: str | Path | None = None, hardware_table: str = "catalog
             notes.append("several hardware types: mixture, equal weights")
         unknown = sorted({f for s in hw_specs for f in s.unknown_fields})
         if unknown:
-            notes.append(f"spec unknown ({', '.join(unknown)}): wide prior")
+            notes.append(f"spec unknown ({', '.join(unknown)}): from the preset's [unknown_specs]")
         if name in seen:
             seen[name] += 1
             notes.append(f"duplicate name in the snapshot: renamed '{name} [row {line}]'")
