@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from statistics import NormalDist
 
@@ -28,7 +28,10 @@ WORLD = "WOR"
 
 @dataclass(frozen=True)
 class HardwareSpec:
-    """Specs of one accelerator; ``nan`` marks a field no source gives (drawn from a wide prior)."""
+    """Specs of one accelerator; ``nan`` marks a field no source gives (drawn from a wide prior).
+
+    Peaks are dense FLOP/s: ``peak_tensor_flops`` at BF16/FP16 (tensor units), ``peak_fp32_flops``.
+    """
 
     name: str
     tdp_w: float
@@ -36,10 +39,31 @@ class HardwareSpec:
     memory_gb: float
     release_date: str = ""
     source: str = "catalogue"
+    manufacturer: str = ""
+    peak_tensor_flops: float = math.nan
+    peak_fp32_flops: float = math.nan
 
     @property
     def unknown_fields(self) -> tuple[str, ...]:
         return tuple(f for f in SPEC_FIELDS if math.isnan(getattr(self, f)))
+
+    @property
+    def release_year(self) -> float:
+        return float(self.release_date[:4]) if self.release_date[:4].isdigit() else math.nan
+
+    @property
+    def generation(self) -> str:
+        """Coarse hardware generation for the utilisation model (manufacturer and era)."""
+        name = self.name.casefold()
+        if "tpu" in name:
+            return "google_tpu"
+        if self.manufacturer.casefold() == "nvidia" or name.startswith("nvidia"):
+            year = self.release_year
+            if math.isnan(year) or year <= 2016:
+                return "nvidia_pre_volta"
+            return "nvidia_volta_turing" if year <= 2019 else (
+                "nvidia_ampere" if year <= 2021 else "nvidia_hopper_plus")
+        return "other"
 
 
 def _read_csv(name: str, required: tuple[str, ...]) -> pd.DataFrame:
@@ -72,7 +96,10 @@ def hardware_catalogue() -> dict[str, HardwareSpec]:
         where = f"data/hardware.csv row {i + 2} ({row['hardware']!r})"
         out[row["hardware"]] = HardwareSpec(
             row["hardware"], *(_float(row[f], where, f) for f in SPEC_FIELDS),
-            release_date=row["release_date"], source="catalogue")
+            release_date=row["release_date"], source="catalogue",
+            manufacturer=row.get("manufacturer", ""),
+            peak_tensor_flops=_float(row.get("peak_bf16_flops", ""), where, "peak_bf16_flops"),
+            peak_fp32_flops=_float(row.get("peak_fp32_flops", ""), where, "peak_fp32_flops"))
     return out
 
 
@@ -118,11 +145,16 @@ def resolve_hardware(name: str, table: str = "catalogue") -> HardwareSpec:
         if table == "mlca":
             return mlca[mlca_index["any"]]
         return HardwareSpec("Any", math.nan, math.nan, math.nan, source="unknown")
-    if table == "mlca" and key in mlca_index:
-        return mlca[mlca_index[key]]
     catalogue = hardware_catalogue()
     aliases = hardware_aliases()
     cat_index = _lower_index(catalogue)
+    if table == "mlca" and key in mlca_index:
+        spec = mlca[mlca_index[key]]
+        twin = catalogue.get(aliases.get(spec.name, ""))  # same card in the catalogue: its peaks
+        if twin is None:
+            return spec
+        return replace(spec, manufacturer=twin.manufacturer, release_date=twin.release_date,
+                       peak_tensor_flops=twin.peak_tensor_flops, peak_fp32_flops=twin.peak_fp32_flops)
     if key in cat_index:
         return catalogue[cat_index[key]]
     alias_index = _lower_index(aliases)

@@ -25,11 +25,12 @@ lca_bayes.estimate(...).
 """
 
 RUN_EXAMPLE = """example:
-  lca-bayes run --out results/            # embedded Epoch AI 2026-07 snapshot
-  lca-bayes run --data 2024-07 --preset mlca --out results-mlca/
-writes results/impacts.csv (system, publication_date, hardware, country, criterion, phase,
-unit, mean, median, q05, q95, ...), results/draws.nc, systems.csv, skipped.csv,
-grid_priors.csv and run.json.
+  lca-bayes run --out results/            # embedded Epoch AI 2026-07 snapshot, with imputation
+  lca-bayes run --data 2024-07 --preset mlca --no-impute --out results-mlca/
+writes results/impacts.csv (system, publication_date, hardware, country, imputed, criterion,
+phase, unit, mean, median, q05, q95, ...), draws.nc, systems.csv, skipped.csv, grid_priors.csv,
+run.json and, with imputation, imputed_inputs.csv, mfu_diagnostics.csv, mfu_observations.csv,
+mfu_excluded.csv and mfu_ppc.png.
 """
 
 
@@ -70,6 +71,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--data", default=None,
                      help="Epoch 'Notable AI Models' CSV, or a snapshot tag: 2026-07 (default), 2024-07")
     run.add_argument("--out", required=True, help="output folder")
+    run.add_argument("--no-impute", action="store_true",
+                     help="complete rows only (hardware, quantity and time all given): no imputation")
+    run.add_argument("--since", type=int, default=2013,
+                     help="first publication year kept (default 2013; 0 keeps every year)")
     run.add_argument("--quiet", action="store_true", help="no progress on stderr")
     _add_common(run, 4000)
 
@@ -104,7 +109,7 @@ def _progress(quiet: bool):
     start = time.perf_counter()
 
     def report(done: int, total: int) -> None:
-        print(f"\rpropagating: {done}/{total} systems ({time.perf_counter() - start:.1f} s)",
+        print(f"\rpropagating: {done}/{total} systems ({time.perf_counter() - start:.1f} s since start)",
               end="\n" if done == total else "", file=sys.stderr, flush=True)
 
     return report
@@ -129,7 +134,8 @@ def main(argv: list[str] | None = None) -> int:
             if not args.quiet:
                 print("loading data and priors...", file=sys.stderr)
             res = run(args.data, preset=args.preset, num_samples=args.samples, seed=args.seed,
-                      host_server=args.host_server, out=args.out, progress=_progress(args.quiet))
+                      host_server=args.host_server, impute=not args.no_impute,
+                      since=args.since or None, out=args.out, progress=_progress(args.quiet))
             st = res.settings
             out = Path(args.out)
             print(f"{st['systems_estimated']} systems estimated from {st['data']}; "
@@ -139,6 +145,17 @@ def main(argv: list[str] | None = None) -> int:
             reasons = reasons.str.replace(r"hardware '.*' maps", "hardware '...' maps", regex=True)
             for reason, n in reasons.value_counts().items():
                 print(f"  skipped {n:>4}: {reason}")
+            if "mfu_model" in st:
+                m = st["mfu_model"]
+                print(f"{st['systems_imputed']} systems with imputed inputs (column 'imputed'; "
+                      f"{out / 'imputed_inputs.csv'})")
+                print(f"MFU model: {m['observations']} observations ({m['reported_by_epoch']} reported "
+                      f"by Epoch, {m['rows_excluded']} rows excluded: mfu_excluded.csv); "
+                      f"max r_hat {m['max_r_hat']:.3f}, min bulk ESS {m['min_ess_bulk']:.0f}, "
+                      f"{m['divergences']} divergences, {m['fit_seconds']:.1f} s")
+                if m["max_r_hat"] > 1.01 or m["min_ess_bulk"] < 400 or m["divergences"] > 0:
+                    print("WARNING: MFU fit diagnostics below target (r_hat <= 1.01, ESS >= 400, "
+                          f"no divergence): see {out / 'mfu_diagnostics.csv'}", file=sys.stderr)
             unknown = res.snapshot.systems["spec_unknown"].ne("").sum()
             print(f"{unknown} systems use hardware with an unknown spec (drawn from the "
                   f"[unknown_specs] prior of preset {st['preset']}; see spec_unknown in impacts.csv)")
@@ -147,8 +164,8 @@ def main(argv: list[str] | None = None) -> int:
             print("largest GWP (total, kgCO2e, median [90 % interval]):")
             for _, row in top.iterrows():
                 print(f"  {row['system'][:40]:<40} {row['median']:.3g} [{row['q05']:.3g}, {row['q95']:.3g}]")
-            print(f"wrote {out / 'impacts.csv'}, draws.nc, systems.csv, skipped.csv, "
-                  "grid_priors.csv, run.json")
+            written = sorted(p.name for p in out.iterdir())
+            print(f"wrote {out}: {', '.join(written)}")
         elif args.command == "countries":
             from .catalog import GRID_CRITERIA, grid_table
 

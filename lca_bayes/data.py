@@ -32,18 +32,23 @@ OPTIONAL_COLUMNS = {
     "organization": "Organization",
     "organization_type": "Organization categorization",
     "domain": "Domain",
-    "training_compute_flop": "Training compute (FLOP)",
+    "numerical_format": "Numerical format",
+    "mfu_reported": "Hardware utilization (MFU)",
     "frontier_model": "Frontier model",
 }
+OPTIONAL_NUMBERS = {"compute_flop": "Training compute (FLOP)"}
+FIELD_NAMES = {"hardware": "Training hardware", "n_gpu": "Hardware quantity",
+               "hours": "Training time (hours)", "compute_flop": "Training compute (FLOP)"}
 
 
 @dataclass(frozen=True)
 class Snapshot:
     """Estimable systems and the rows skipped, with reasons.
 
-    ``systems`` columns: system, publication_date, hardware, country, n_gpu, hours, notes,
-    spec_unknown, csv_row, and the optional Epoch columns; ``specs`` and ``countries`` hold, per
-    system, the list of ``HardwareSpec`` and of ISO3 codes (a mixture when several).
+    ``systems`` columns: system, publication_date, year (decimal), hardware, country, n_gpu, hours,
+    compute_flop (``nan`` when missing), imputed (fields to impute), spec_unknown, notes, csv_row,
+    and the optional Epoch columns; ``specs`` and ``countries`` hold, per system, the list of
+    ``HardwareSpec`` and of ISO3 codes (a mixture when several; empty when to be imputed).
     """
 
     path: Path
@@ -75,8 +80,21 @@ def resolve_snapshot(data: str | Path | None) -> Path:
     return path
 
 
-def load_snapshot(data: str | Path | None = None, hardware_table: str = "catalogue") -> Snapshot:
-    """Read an Epoch snapshot and keep the rows with hardware, quantity and training time."""
+def _decimal_year(date: pd.Timestamp) -> float:
+    start = pd.Timestamp(year=date.year, month=1, day=1)
+    days = 366 if date.is_leap_year else 365
+    return date.year + (date - start).days / days
+
+
+def load_snapshot(data: str | Path | None = None, hardware_table: str = "catalogue", *,
+                  impute: bool = False, since: int | None = 2013) -> Snapshot:
+    """Read an Epoch snapshot and keep the estimable rows.
+
+    Without ``impute``: rows with hardware, quantity and training time. With ``impute``: also
+    rows with a positive training compute, whose missing hardware, quantity or time are listed
+    in ``imputed`` for ``lca_bayes.impute`` to fill. ``since``: first publication year kept
+    (``None``: all). A missing country is imputed as a mixture (``imputed`` says so).
+    """
     path = resolve_snapshot(data)
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False)
@@ -98,35 +116,49 @@ def load_snapshot(data: str | Path | None = None, hardware_table: str = "catalog
         if not name:
             raise DataFormatError(f"{path.name} row {line}: field '{col['system']}' is empty")
         date = rec[col["publication_date"]].strip()
+        parsed = pd.NaT
         if date:
             parsed = pd.to_datetime(date, errors="coerce", format="%Y-%m-%d")
             if pd.isna(parsed):
                 raise DataFormatError(f"{path.name} row {line}: field 'Publication date' = {date!r} "
                                       "is not a date (YYYY-MM-DD)")
-        values, reasons = {}, []
-        for key in ("n_gpu", "hours"):
-            cell = rec[col[key]].strip()
-            if not cell:
-                reasons.append(f"missing '{col[key]}'")
-                continue
-            x = _number(cell, line, col[key], path)
-            if x <= 0:
-                reasons.append(f"non-positive '{col[key]}' = {cell}")
+        values, missing, reasons, notes, nonpositive = {}, [], [], [], {}
+        for key in ("n_gpu", "hours", "compute_flop"):
+            name_in_csv = col.get(key, OPTIONAL_NUMBERS.get(key))
+            cell = rec[name_in_csv].strip() if name_in_csv in raw.columns else ""
+            x = _number(cell, line, name_in_csv, path) if cell else math.nan
+            if cell and x <= 0:
+                nonpositive[key] = f"non-positive '{name_in_csv}' = {cell}"
+                x = math.nan
             values[key] = x
+            if math.isnan(x):
+                missing.append(key)
         hw_cell = rec[col["hardware"]].strip()
         hw_specs = []
-        if not hw_cell:
-            reasons.append(f"missing '{col['hardware']}'")
-        else:
-            for entry in split_list(hw_cell):
-                try:
-                    hw_specs.append(resolve_hardware(entry, hardware_table))
-                except UnknownHardwareError:
-                    reasons.append(f"hardware {entry!r} maps to no catalogue entry")
+        for entry in split_list(hw_cell):
+            try:
+                hw_specs.append(resolve_hardware(entry, hardware_table))
+            except UnknownHardwareError:
+                reasons.append(f"hardware {entry!r} maps to no catalogue entry")
+        if since is not None and (pd.isna(parsed) or parsed.year < since):
+            reasons.append(f"published before {since}" if date else "no publication date")
+        complete = bool(hw_specs) and "n_gpu" not in missing and "hours" not in missing
+        if not reasons and not complete:
+            if not impute:
+                reasons += [nonpositive.get(k, f"missing '{FIELD_NAMES[k]}'")
+                            for k in ("hardware", "n_gpu", "hours")
+                            if (k == "hardware" and not hw_specs) or k in missing]
+            elif "compute_flop" in missing:
+                reasons.append("missing or non-positive 'Training compute (FLOP)': cannot impute "
+                               + ", ".join(FIELD_NAMES[k] for k in ("hardware", "n_gpu", "hours")
+                                           if (k == "hardware" and not hw_specs) or k in missing))
         if reasons:
             skipped.append({"system": name, "csv_row": line, "reason": "; ".join(reasons)})
             continue
-        notes = []
+        notes += [f"{text} treated as missing" for text in nonpositive.values()]
+        imputed = [] if complete else (["hardware"] if not hw_specs else []) + (
+            ["hardware_quantity"] if "n_gpu" in missing else []) + (
+            ["training_time"] if "hours" in missing else [])
         c_cell = rec[col["country_of_organization"]].strip()
         codes = []
         for entry in split_list(c_cell):
@@ -136,13 +168,12 @@ def load_snapshot(data: str | Path | None = None, hardware_table: str = "catalog
                 notes.append(f"country {entry!r} unknown: world average used")
                 codes.append(WORLD)
         if not codes:
-            notes.append("no country: world average used")
-            codes = [WORLD]
+            imputed.append("country")
         if len(set(codes)) > 1:
             notes.append("several countries: mixture weighted by organisations listed")
         if len(hw_specs) > 1:
             notes.append("several hardware types: mixture, equal weights")
-        unknown = sorted({f for s in hw_specs for f in s.unknown_fields})
+        unknown = sorted({f for sp in hw_specs for f in sp.unknown_fields})
         if unknown:
             notes.append(f"spec unknown ({', '.join(unknown)}): from the preset's [unknown_specs]")
         if name in seen:
@@ -151,17 +182,19 @@ def load_snapshot(data: str | Path | None = None, hardware_table: str = "catalog
             name = f"{name} [row {line}]"
         else:
             seen[name] = 1
-        row = {"system": name, "publication_date": date, "hardware": hw_cell,
-               "country": ",".join(dict.fromkeys(codes)), "n_gpu": values["n_gpu"],
-               "hours": values["hours"], "spec_unknown": ",".join(unknown),
-               "notes": "; ".join(notes), "csv_row": line}
+        row = {"system": name, "publication_date": date,
+               "year": _decimal_year(parsed) if not pd.isna(parsed) else math.nan,
+               "hardware": hw_cell, "country": ",".join(dict.fromkeys(codes)),
+               "n_gpu": values["n_gpu"], "hours": values["hours"],
+               "compute_flop": values["compute_flop"], "imputed": ",".join(imputed),
+               "spec_unknown": ",".join(unknown), "notes": "; ".join(notes), "csv_row": line}
         for key, name_in_csv in OPTIONAL_COLUMNS.items():
             row[key] = rec[name_in_csv] if name_in_csv in raw.columns else ""
         rows.append(row)
         specs.append(hw_specs)
         countries.append(codes)
-    systems = pd.DataFrame(rows, columns=["system", "publication_date", "hardware", "country",
-                                          "n_gpu", "hours", "spec_unknown", "notes", "csv_row",
-                                          *OPTIONAL_COLUMNS])
+    systems = pd.DataFrame(rows, columns=["system", "publication_date", "year", "hardware", "country",
+                                          "n_gpu", "hours", "compute_flop", "imputed",
+                                          "spec_unknown", "notes", "csv_row", *OPTIONAL_COLUMNS])
     skipped_df = pd.DataFrame(skipped, columns=["system", "csv_row", "reason"])
     return Snapshot(path, systems, specs, countries, skipped_df)

@@ -43,6 +43,8 @@ class RunInputs:
 
     ``hardware_choice``/``country_choice`` (S, K) index ``hardware``/``countries``; the weights
     (S, K) sum to 1 per row (a list of several entries is a mixture; padding has weight 0).
+    Where ``needs_mfu``, GPU-hours are imputed as compute / (peak × MFU × 3600) per draw, with the
+    tensor or FP32 peak as ``use_tensor`` says; elsewhere GPU-hours = n_gpu × hours.
     """
 
     system: tuple[str, ...]
@@ -54,29 +56,40 @@ class RunInputs:
     countries: tuple[str, ...]
     country_choice: np.ndarray
     country_weight: np.ndarray
+    compute_flop: np.ndarray
+    needs_mfu: np.ndarray
+    use_tensor: np.ndarray
 
     @property
     def num_systems(self) -> int:
         return len(self.system)
 
 
-def mixture(choices: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+def mixture(choices: list[list[int]], weights: list[list[float]] | None = None
+            ) -> tuple[np.ndarray, np.ndarray]:
     """Pad lists of indices into (S, K) index and weight arrays; repeats add weight."""
     width = max(len(c) for c in choices)
     idx = np.zeros((len(choices), width), dtype=np.int32)
     w = np.zeros((len(choices), width), dtype=np.float32)
     for i, c in enumerate(choices):
-        uniq, counts = np.unique(np.asarray(c, dtype=np.int32), return_counts=True)
+        c_w = np.ones(len(c)) if weights is None else np.asarray(weights[i], float)
+        uniq, inverse = np.unique(np.asarray(c, dtype=np.int32), return_inverse=True)
+        total = np.bincount(inverse, weights=c_w)
         idx[i, : len(uniq)] = uniq
-        w[i, : len(uniq)] = counts / counts.sum()
+        w[i, : len(uniq)] = total / total.sum()
     return idx, w
 
 
-def make_inputs(system, n_gpu, hours, hardware_lists, country_lists) -> RunInputs:
-    """Build ``RunInputs`` from per-system values and lists of specs / ISO3 codes."""
-    n_gpu = np.asarray(n_gpu, dtype=np.float64)
-    hours = np.asarray(hours, dtype=np.float64)
-    for name, arr in (("GPU count", n_gpu), ("hours", hours)):
+def make_inputs(system, n_gpu, hours, hardware_lists, country_lists, *, hardware_weights=None,
+                country_weights=None, compute_flop=None, needs_mfu=None, use_tensor=None
+                ) -> RunInputs:
+    """Build ``RunInputs`` from per-system values and lists of specs / ISO3 codes (mixtures)."""
+    S = len(system)
+    needs = np.zeros(S, bool) if needs_mfu is None else np.asarray(needs_mfu, bool)
+    compute = np.full(S, np.nan) if compute_flop is None else np.asarray(compute_flop, np.float64)
+    n_gpu = np.where(needs, 1.0, np.asarray(n_gpu, dtype=np.float64))
+    hours = np.where(needs, 1.0, np.asarray(hours, dtype=np.float64))
+    for name, arr in (("GPU count", n_gpu), ("hours", hours), ("training compute", np.where(needs, compute, 1.0))):
         bad = ~(np.isfinite(arr) & (arr > 0))
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
@@ -94,10 +107,11 @@ def make_inputs(system, n_gpu, hours, hardware_lists, country_lists) -> RunInput
         hw_idx.append(row)
     codes = sorted({c for cl in country_lists for c in cl})
     c_pos = {c: i for i, c in enumerate(codes)}
-    h_choice, h_weight = mixture(hw_idx)
-    c_choice, c_weight = mixture([[c_pos[c] for c in cl] for cl in country_lists])
+    h_choice, h_weight = mixture(hw_idx, hardware_weights)
+    c_choice, c_weight = mixture([[c_pos[c] for c in cl] for cl in country_lists], country_weights)
+    tensor = np.ones(S, bool) if use_tensor is None else np.asarray(use_tensor, bool)
     return RunInputs(tuple(system), n_gpu, hours, tuple(hw_specs), h_choice, h_weight,
-                     tuple(codes), c_choice, c_weight)
+                     tuple(codes), c_choice, c_weight, np.where(needs, compute, 1.0), needs, tensor)
 
 
 @dataclass(frozen=True)
@@ -160,7 +174,7 @@ def _build_chunk_fn(per_system_key: tuple, num_draws: int, with_host: bool):
                   for name, family, params in per_system_key]
 
     def chunk_fn(sys_keys, n_gpu, hours, h_choice, h_weight, c_choice, c_weight,
-                 shared, hw, grid, consts):
+                 compute, needs_mfu, use_tensor, mfu, shared, hw, grid, consts):
         def draws_for(key):
             vals = [prior.dist.sample(jax.random.fold_in(key, j), (num_draws,))
                     for j, (_, prior) in enumerate(per_system)]
@@ -176,7 +190,11 @@ def _build_chunk_fn(per_system_key: tuple, num_draws: int, with_host: bool):
         for f in SPEC_FIELDS:  # hw[f]: (H, D)
             p[f] = jnp.take_along_axis(hw[f], hw_i, axis=0)
         p["grid_factor"] = jnp.take_along_axis(grid, c_i[..., None], axis=0)  # grid: (C, D, 3)
-        p["n_gpu"], p["hours"] = n_gpu[:, None], hours[:, None]
+        peak = jnp.where(use_tensor[:, None], jnp.take(hw["peak_tensor"], hw_i),
+                         jnp.take(hw["peak_fp32"], hw_i))
+        gpu_hours = jnp.where(needs_mfu[:, None], compute[:, None] / (peak * mfu * 3600.0),
+                              (n_gpu * hours)[:, None])
+        p["n_gpu"], p["hours"] = gpu_hours, 1.0  # impacts depend on GPU-hours only
         scale = {"die_factor": "die_factor_scale", "base_factor": "base_factor_scale",
                  "dram_factor": "dram_factor_scale", "dram_base_factor": "dram_factor_scale"}
         for k, s in scale.items():
@@ -189,7 +207,9 @@ def _build_chunk_fn(per_system_key: tuple, num_draws: int, with_host: bool):
         for c in range(len(CRITERIA)):
             use, emb = out.use[..., c], out.embodied[..., c]
             parts += [use, emb, use + emb]
-        return jnp.stack(parts, axis=1), {name: v for (name, _), v in zip(per_system, vals)}
+        pdraws = {name: v for (name, _), v in zip(per_system, vals)}
+        pdraws["gpu_hours"] = gpu_hours
+        return jnp.stack(parts, axis=1), pdraws
 
     return jax.jit(chunk_fn)
 
@@ -210,7 +230,8 @@ def summarize(draws: np.ndarray, axis: int = -1) -> np.ndarray:
 
 
 def propagate(rng_key, inputs: RunInputs, priors: PriorSet, num_samples: int, *,
-              host_server: bool = False, keep_draws: bool = True, chunk_size: int | None = None,
+              mfu: np.ndarray | None = None, host_server: bool = False, keep_draws: bool = True,
+              chunk_size: int | None = None,
               progress: Callable[[int, int], None] | None = None, seed: int | None = None
               ) -> Propagation:
     """Monte Carlo draws of energy and impacts for every system of ``inputs``.
@@ -219,6 +240,8 @@ def propagate(rng_key, inputs: RunInputs, priors: PriorSet, num_samples: int, *,
     ----------
     rng_key : jax.random key; the only source of randomness.
     num_samples : number of joint draws (``draw`` dimension).
+    mfu : (system, draw) utilisation draws for the systems whose GPU-hours are imputed
+        (``inputs.needs_mfu``); ignored elsewhere. Required when any system needs it.
     host_server : add each GPU's share of a host server's production impacts.
     keep_draws : keep the (draw, system, output) array (float32); summaries are always computed.
     chunk_size : systems per chunk (default: about 4 M draw×system elements per chunk).
@@ -241,6 +264,18 @@ def propagate(rng_key, inputs: RunInputs, priors: PriorSet, num_samples: int, *,
         known = jnp.array([getattr(h, f) for h in inputs.hardware], dtype=jnp.float32)[:, None]
         drawn = priors.unknown_specs[f].dist.sample(jax.random.fold_in(k_hw, j), (known.shape[0], D))
         hw[f] = jnp.where(jnp.isfinite(known), known, drawn)
+    for j, f in enumerate(("peak_tensor", "peak_fp32")):
+        peaks = np.array([h.peak_tensor_flops if f == "peak_tensor" else h.peak_fp32_flops
+                          for h in inputs.hardware], dtype=np.float64)
+        other = np.array([h.peak_fp32_flops if f == "peak_tensor" else h.peak_tensor_flops
+                          for h in inputs.hardware], dtype=np.float64)
+        hw[f] = jnp.asarray(np.where(np.isnan(peaks), other, peaks), dtype=jnp.float32)  # (H,)
+    if inputs.needs_mfu.any():
+        if mfu is None or np.shape(mfu) != (S, D):
+            raise InvalidInputError(f"systems need imputed GPU-hours: mfu must have shape {(S, D)}")
+        mfu = np.asarray(mfu, np.float32)
+    else:
+        mfu = np.ones((S, 1), np.float32)
     gps = _grid_priors(inputs, priors)
     z = jax.random.normal(k_grid, (len(gps), D))
     med = jnp.array([g.median for g in gps], dtype=jnp.float32)[:, None]
@@ -258,10 +293,12 @@ def propagate(rng_key, inputs: RunInputs, priors: PriorSet, num_samples: int, *,
     sys_keys = jax.random.split(k_sys, S)
     summary = np.empty((S, len(OUTPUTS), len(SUMMARY_STATS)), dtype=np.float64)
     draws = np.empty((D, S, len(OUTPUTS)), dtype=np.float32) if keep_draws else None
-    par = {n: np.empty((D, S), np.float32) for n in priors.per_system()} if keep_draws else None
+    par = ({n: np.empty((D, S), np.float32) for n in [*priors.per_system(), "gpu_hours"]}
+           if keep_draws else None)
     arrays = (inputs.n_gpu.astype(np.float32), inputs.hours.astype(np.float32),
               inputs.hardware_choice, inputs.hardware_weight,
-              inputs.country_choice, inputs.country_weight)
+              inputs.country_choice, inputs.country_weight,
+              inputs.compute_flop.astype(np.float32), inputs.needs_mfu, inputs.use_tensor, mfu)
     for start in range(0, S, B):
         stop = min(S, start + B)
         sel = np.arange(start, start + B) % S  # pad the last chunk: one compiled shape

@@ -69,16 +69,19 @@ def test_run_writes_tidy_impacts_and_draws(tmp_path, capsys):
     assert main(["run", "--data", str(src), "--out", str(out), "--samples", "500", "--quiet"]) == 0
     printed = capsys.readouterr().out
     assert "2 systems estimated" in printed and "1 rows skipped" in printed
+    assert "MFU model" not in printed  # nothing to impute without training compute
     imp = pd.read_csv(out / "impacts.csv")
-    assert list(imp.columns[:11]) == ["system", "publication_date", "hardware", "country", "criterion",
-                                      "phase", "unit", "mean", "median", "q05", "q95"]
+    assert list(imp.columns[:12]) == ["system", "publication_date", "hardware", "country", "imputed",
+                                      "criterion", "phase", "unit", "mean", "median", "q05", "q95"]
     assert len(imp) == 2 * (2 + 9) and imp[["mean", "median", "q05", "q95"]].notna().all().all()
     assert set(imp["criterion"]) == {"energy_kwh", "gwp_kgco2e", "adpe_kgsbeq", "pe_mj"}
     assert (imp["q05"] <= imp["median"]).all() and (imp["median"] <= imp["q95"]).all()
     alpha = imp[(imp.system == "Alpha")].iloc[0]
     assert "die_area_cm2" in alpha["spec_unknown"]
     skipped = pd.read_csv(out / "skipped.csv")
-    assert skipped.to_dict("records") == [{"system": "Gamma", "csv_row": 4, "reason": "missing 'Hardware quantity'"}]
+    assert skipped.to_dict("records") == [{
+        "system": "Gamma", "csv_row": 4,
+        "reason": "missing or non-positive 'Training compute (FLOP)': cannot impute Hardware quantity"}]
     tree = xr.open_datatree(out / "draws.nc", engine="h5netcdf")
     assert tree["impacts"]["impact"].dims == ("draw", "system", "criterion", "phase")
     assert tree["impacts"]["impact"].shape == (500, 2, 3, 3)

@@ -13,22 +13,32 @@ HEADER = "Model,Publication date,Training hardware,Hardware quantity,Training ti
 
 
 def test_default_snapshot_accounts_for_every_row():
-    snap = load_snapshot()
     raw = pd.read_csv(data_path("epoch_notable_ai_models_2026-07.csv"), dtype=str, keep_default_na=False)
-    complete = raw[(raw["Training hardware"] != "") & (raw["Hardware quantity"] != "")
-                   & (raw["Training time (hours)"] != "")]
-    assert len(snap.systems) == len(complete) == 157  # no hardware string of a complete row unmapped
+    since_2013 = raw["Publication date"].str[:4].replace("", "0").astype(int) >= 2013
+    has = {c: raw[c] != "" for c in ("Training hardware", "Hardware quantity", "Training time (hours)",
+                                      "Training compute (FLOP)")}
+    complete = has["Training hardware"] & has["Hardware quantity"] & has["Training time (hours)"]
+    snap = load_snapshot(since=None)
+    assert len(snap.systems) == complete.sum() == 157  # no hardware string of a complete row unmapped
+    snap = load_snapshot()  # since 2013
+    assert len(snap.systems) == (complete & since_2013).sum() == 152
     assert len(snap.systems) + len(snap.skipped) == len(raw) == 1036
     assert snap.systems["system"].is_unique
     tpu = snap.systems["hardware"].str.contains("TPU")
     assert tpu.sum() >= 35  # TPU systems are modelled, not dropped
     assert snap.systems.loc[tpu, "spec_unknown"].str.contains("die_area_cm2").all()
+    imp = load_snapshot(impute=True)  # every system with known compute since 2013, too
+    assert len(imp.systems) == ((complete | has["Training compute (FLOP)"]) & since_2013).sum() == 455
+    assert len(imp.systems) + len(imp.skipped) == 1036
+    no_compute = imp.skipped["reason"].str.startswith("missing or non-positive 'Training compute")
+    assert no_compute.sum() > 300
 
 
 def test_paper_era_snapshot_loads():
     snap = load_snapshot("2024-07")
     assert len(snap.systems) > 100
     assert len(snap.systems) + len(snap.skipped) == 825
+    assert len(load_snapshot("2024-07", impute=True).systems) > 2 * len(snap.systems)
 
 
 def test_every_epoch_hardware_string_is_in_the_alias_table():
@@ -71,7 +81,7 @@ def test_skips_are_reported_with_reasons(tmp_path):
     ok = snap.systems.iloc[0]
     assert ok["country"] == "USA,FRA" and "mixture" in ok["notes"]
     assert [s.name for s in snap.specs[0]] == ["NVIDIA A100", "NVIDIA V100"]
-    assert snap.countries[1] == ["WOR"] and "world average" in snap.systems.iloc[1]["notes"]
+    assert snap.countries[1] == [] and snap.systems.iloc[1]["imputed"] == "country"
 
 
 def test_hardware_and_country_lookup():
