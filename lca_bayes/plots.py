@@ -40,7 +40,7 @@ def mfu_ppc_figure(rng_key, fit: MfuFit, data: MfuData, path: Path, num_replicat
     ax2.set_ylabel("MFU (fraction of peak)")
     ax2.set_ylim(0, 1)
     ax2.set_title("MFU over time (industry, any hardware generation)")
-    ax2.legend(frameon=False, fontsize=7, loc="upper left")
+    ax2.legend(frameon=False, fontsize=7, loc="upper right", ncol=2)
     fig.savefig(path, dpi=150)
     plt.close(fig)
     return path
