@@ -47,6 +47,13 @@ class HardwareSpec:
     def unknown_fields(self) -> tuple[str, ...]:
         return tuple(f for f in SPEC_FIELDS if math.isnan(getattr(self, f)))
 
+    def peak_flops(self, tensor: bool) -> float:
+        """Dense peak FLOP/s: the BF16/FP16 tensor rate if ``tensor``, else FP32; the other rate
+        when that one is unknown (``nan`` when both are)."""
+        first, second = ((self.peak_tensor_flops, self.peak_fp32_flops) if tensor
+                         else (self.peak_fp32_flops, self.peak_tensor_flops))
+        return first if not math.isnan(first) else second
+
     @property
     def release_year(self) -> float:
         return float(self.release_date[:4]) if self.release_date[:4].isdigit() else math.nan

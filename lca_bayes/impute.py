@@ -22,7 +22,7 @@ import pandas as pd
 
 from .catalog import HardwareSpec
 from .data import Snapshot
-from .utilisation import GENERATIONS, ORG_TYPES, org_type, peak_flops, uses_tensor_peak
+from .utilisation import GENERATIONS, ORG_TYPES, org_type, uses_tensor_peak
 
 MAX_CANDIDATES = 12
 
@@ -54,7 +54,7 @@ def _hardware_pool(systems: pd.DataFrame, specs) -> pd.DataFrame:
 def hardware_candidates(year: float, org: str, pool: pd.DataFrame, *, window_years: float = 1.5,
                         min_candidates: int = 10) -> tuple[list[HardwareSpec], list[float]]:
     """Hardware mixture for a system with no hardware: period (and organisation type) peers."""
-    pool = pool[[not math.isnan(peak_flops(h, True)) for h in pool["hardware"]]]
+    pool = pool[[not math.isnan(h.peak_flops(True)) for h in pool["hardware"]]]
     for window in (window_years, 2 * window_years, math.inf):
         near = pool[(pool["year"] - year).abs() <= window]
         same = near[near["org"] == org]
@@ -90,8 +90,8 @@ def impute_inputs(snapshot: Snapshot) -> Imputation:
         if len(hw) == 1:
             generation[i] = GENERATIONS.index(hw[0].generation)
         use_tensor[i] = uses_tensor_peak(s.get("numerical_format", ""), s["year"], hw[0] if len(hw) == 1 else None)
-        if needs_mfu[i] and hw and any(math.isnan(peak_flops(h, use_tensor[i])) for h in hw):
-            missing = [h.name for h in hw if math.isnan(peak_flops(h, use_tensor[i]))]
+        missing = [h.name for h in hw if math.isnan(h.peak_flops(use_tensor[i]))]
+        if needs_mfu[i] and missing:
             skipped.append((s["system"], int(s["csv_row"]), f"no peak FLOP/s for {', '.join(missing)}: cannot impute GPU-hours"))
         specs.append(hw)
         spec_w.append(w)

@@ -24,11 +24,11 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .catalog import GRID_CRITERIA, SPEC_FIELDS, GridPrior, HardwareSpec, grid_prior
+from .catalog import SPEC_FIELDS, GridPrior, HardwareSpec, grid_prior
 from .errors import InvalidInputError
 from .impacts import CRITERIA, training_impacts
 from .paths import data_path
-from .priors import Distribution, Prior, PriorSet
+from .priors import Distribution, PriorSet
 
 PHASES = ("use", "embodied", "total")
 OUTPUTS = ("energy_kwh",) + tuple(f"{c}_{ph}" for c in CRITERIA for ph in PHASES)
@@ -170,14 +170,13 @@ def _chunk_fn(priors: PriorSet, num_draws: int, with_host: bool):
 @lru_cache(maxsize=16)
 def _build_chunk_fn(per_system_key: tuple, num_draws: int, with_host: bool):
     """Compiled function: draws of one chunk of B systems, laid out (system, output, draw)."""
-    per_system = [(name, Prior(name, Distribution(family, dict(params)), "", "system", "cache"))
-                  for name, family, params in per_system_key]
+    per_system = [(name, Distribution(family, dict(params))) for name, family, params in per_system_key]
 
     def chunk_fn(sys_keys, n_gpu, hours, h_choice, h_weight, c_choice, c_weight,
                  compute, needs_mfu, use_tensor, mfu, shared, hw, grid, consts):
         def draws_for(key):
-            vals = [prior.dist.sample(jax.random.fold_in(key, j), (num_draws,))
-                    for j, (_, prior) in enumerate(per_system)]
+            vals = [d.sample(jax.random.fold_in(key, j), (num_draws,))
+                    for j, (_, d) in enumerate(per_system)]
             u_hw = jax.random.uniform(jax.random.fold_in(key, 1000), (num_draws,))
             u_c = jax.random.uniform(jax.random.fold_in(key, 1001), (num_draws,))
             return vals, u_hw, u_c
@@ -264,12 +263,8 @@ def propagate(rng_key, inputs: RunInputs, priors: PriorSet, num_samples: int, *,
         known = jnp.array([getattr(h, f) for h in inputs.hardware], dtype=jnp.float32)[:, None]
         drawn = priors.unknown_specs[f].dist.sample(jax.random.fold_in(k_hw, j), (known.shape[0], D))
         hw[f] = jnp.where(jnp.isfinite(known), known, drawn)
-    for j, f in enumerate(("peak_tensor", "peak_fp32")):
-        peaks = np.array([h.peak_tensor_flops if f == "peak_tensor" else h.peak_fp32_flops
-                          for h in inputs.hardware], dtype=np.float64)
-        other = np.array([h.peak_fp32_flops if f == "peak_tensor" else h.peak_tensor_flops
-                          for h in inputs.hardware], dtype=np.float64)
-        hw[f] = jnp.asarray(np.where(np.isnan(peaks), other, peaks), dtype=jnp.float32)  # (H,)
+    for f, tensor in (("peak_tensor", True), ("peak_fp32", False)):  # (H,) FLOP/s
+        hw[f] = jnp.array([h.peak_flops(tensor) for h in inputs.hardware], dtype=jnp.float32)
     if inputs.needs_mfu.any():
         if mfu is None or np.shape(mfu) != (S, D):
             raise InvalidInputError(f"systems need imputed GPU-hours: mfu must have shape {(S, D)}")

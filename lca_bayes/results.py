@@ -63,7 +63,8 @@ def to_datatree(prop: Propagation, systems: pd.DataFrame | None = None, attrs: d
         coords={**coords, "criterion": list(CRITERIA), "phase": list(PHASES)})
     params = xr.Dataset({
         name: ((("draw", "system") if v.ndim == 2 else ("draw",)), v,
-               {"units": prop.priors.parameters[name].unit if name in prop.priors.parameters else ""})
+               {"units": prop.priors.parameters[name].unit if name in prop.priors.parameters
+                else "GPU-hour" if name == "gpu_hours" else ""})
         for name, v in (prop.parameter_draws or {}).items()}, coords=coords)
     tree = xr.DataTree.from_dict({"/impacts": impacts, "/parameters": params})
     if systems is not None:

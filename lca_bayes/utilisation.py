@@ -64,13 +64,6 @@ def uses_tensor_peak(numerical_format: str, year: float, spec: HardwareSpec | No
     return not math.isnan(year) and year >= 2019
 
 
-def peak_flops(spec: HardwareSpec, tensor: bool) -> float:
-    """Dense peak FLOP/s of one accelerator under the precision rule (``nan`` if none known)."""
-    first, second = ((spec.peak_tensor_flops, spec.peak_fp32_flops) if tensor
-                     else (spec.peak_fp32_flops, spec.peak_tensor_flops))
-    return first if not math.isnan(first) else second
-
-
 @dataclass(frozen=True)
 class MfuData:
     """Observations of logit(MFU) with their covariates; ``excluded`` lists rows left out, why."""
@@ -105,7 +98,7 @@ def mfu_observations(systems: pd.DataFrame, specs: list[list[HardwareSpec]]) -> 
             if single is None:
                 excluded.append((s["system"], "several hardware types: MFU ambiguous"))
             else:
-                peak = peak_flops(single, uses_tensor_peak(s.get("numerical_format", ""), s["year"], single))
+                peak = single.peak_flops(uses_tensor_peak(s.get("numerical_format", ""), s["year"], single))
                 if math.isnan(peak):
                     excluded.append((s["system"], f"no peak FLOP/s for {single.name}"))
                 else:

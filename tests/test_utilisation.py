@@ -1,16 +1,13 @@
 """The MFU model: precision rule, recovery of known parameters, held-out calibration."""
 
-import math
 
 import jax
 import numpy as np
-import pytest
 
 from lca_bayes.catalog import HardwareSpec, resolve_hardware
 from lca_bayes.data import load_snapshot
 from lca_bayes.utilisation import (GENERATIONS, ORG_TYPES, MfuData, fit_mfu, heldout_time_coverage,
-                                   mfu_observations, org_type, peak_flops, predict_mfu,
-                                   uses_tensor_peak)
+                                   mfu_observations, org_type, predict_mfu, uses_tensor_peak)
 
 FIT = dict(num_warmup=300, num_samples=300, num_chains=2)
 
@@ -22,9 +19,9 @@ def test_precision_rule():
     assert uses_tensor_peak("BF16", 2017.5) is True and uses_tensor_peak("FP8", 2024.0) is True
     assert uses_tensor_peak("", 2018.5, v100) is False and uses_tensor_peak("", 2019.2, v100) is True
     assert uses_tensor_peak("", 2018.0, tpu) is True  # TPUs train in bf16
-    assert peak_flops(v100, True) == v100.peak_tensor_flops > peak_flops(v100, False) == v100.peak_fp32_flops
+    assert v100.peak_flops(True) == v100.peak_tensor_flops > v100.peak_flops(False) == v100.peak_fp32_flops
     only_fp32 = HardwareSpec("x", 1.0, 1.0, 1.0, peak_fp32_flops=1e13)
-    assert peak_flops(only_fp32, True) == 1e13  # the other peak when one is missing
+    assert only_fp32.peak_flops(True) == 1e13  # the other peak when one is missing
     assert org_type("Industry,Academia") == "industry_academia" and org_type("") == "other"
 
 
