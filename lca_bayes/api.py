@@ -125,6 +125,7 @@ class RunResult:
     mfu_fit: MfuFit | None = None
     mfu_data: MfuData | None = None
     imputed_inputs: pd.DataFrame | None = None
+    mfu_draws: np.ndarray | None = None
 
     @property
     def skipped(self) -> pd.DataFrame:
@@ -144,6 +145,11 @@ def _keep(snap: Snapshot, imp: Imputation) -> tuple[Snapshot, Imputation]:
                      pick(imp.country_weights), imp.needs_mfu[keep], imp.use_tensor[keep],
                      imp.generation[keep], imp.org[keep], imp.skipped)
     return snap, imp
+
+
+def run_keys(seed: int):
+    """The keys of a run's stages (MFU fit, MFU prediction, propagation) from its seed."""
+    return jax.random.split(jax.random.key(seed), 3)
 
 
 def run(data=None, *, preset: str = "default", num_samples: int = 4000, seed: int = 0,
@@ -166,7 +172,7 @@ def run(data=None, *, preset: str = "default", num_samples: int = 4000, seed: in
         raise InvalidInputError(f"{snap.path.name}: no estimable system "
                                 f"({len(snap.skipped)} rows skipped, see their reasons)")
     snap, imp = _keep(snap, impute_inputs(snap))
-    k_fit, k_pred, k_prop = jax.random.split(jax.random.key(seed), 3)
+    k_fit, k_pred, k_prop = run_keys(seed)
     s = snap.systems
     fit = mfu_data = mfu = None
     if imp.needs_mfu.any():
@@ -183,7 +189,7 @@ def run(data=None, *, preset: str = "default", num_samples: int = 4000, seed: in
     impacts = impacts[IMPACT_COLUMNS + [c for c in impacts.columns if c not in IMPACT_COLUMNS]]
     settings = {"data": str(snap.path.name), "preset": priors.name, "priors_file": str(priors.path.name),
                 "samples": num_samples, "seed": seed, "host_server": host_server, "impute": impute,
-                "since": since, "systems_estimated": int(len(s)),
+                "since": since, "data_arg": None if data is None else str(data), "systems_estimated": int(len(s)),
                 "systems_imputed": int((s["imputed"] != "").sum()),
                 "rows_skipped": int(len(snap.skipped)), "interval": "90 % equal-tailed (q05, q95)"}
     if fit is not None:
@@ -195,7 +201,7 @@ def run(data=None, *, preset: str = "default", num_samples: int = 4000, seed: in
                                  "divergences": fit.divergences, "fit_seconds": round(fit.seconds, 2)}
     tree = to_datatree(prop, s.drop(columns=["notes"]), attrs={"data": settings["data"]})
     result = RunResult(snap, prop, impacts, tree, settings, fit, mfu_data,
-                       _imputed_inputs(s, imp, prop, mfu))
+                       _imputed_inputs(s, imp, prop, mfu), mfu)
     if out is not None:
         write_run(result, Path(out), k_pred)
     return result

@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from .errors import LcaBayesError
+from .errors import InvalidInputError, LcaBayesError
 
 ESTIMATE_EXAMPLE = """example:
   lca-bayes estimate --gpu "NVIDIA A100 SXM4 80 GB" --count 384 --hours 2808 --country FRA
@@ -31,6 +31,17 @@ writes results/impacts.csv (system, publication_date, hardware, country, imputed
 phase, unit, mean, median, q05, q95, ...), draws.nc, systems.csv, skipped.csv, grid_priors.csv,
 run.json and, with imputation, imputed_inputs.csv, mfu_diagnostics.csv, mfu_observations.csv,
 mfu_excluded.csv and mfu_ppc.png.
+"""
+
+
+GROWTH_EXAMPLE = """examples:
+  lca-bayes growth --out growth/                  # run the embedded data, then fit
+  lca-bayes growth --run results/ --group-by domain --out growth/
+  lca-bayes growth --input table.csv --date-col date --value-col kwh --group-col lab --out g/
+writes growth.csv (criterion, group, growth_factor_median, growth_factor_q05, growth_factor_q95,
+doubling_time_years_median, _q05, _q95, p_growth_positive; group "all" is the population-level
+trend), scenarios.csv (the same per scenario) and growth_diagnostics.csv. Exits 3 when a fit
+misses r_hat <= 1.01 or bulk ESS >= 400, unless --allow-poor-convergence.
 """
 
 
@@ -78,6 +89,33 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="no progress on stderr")
     _add_common(run, 4000)
 
+    gr = sub.add_parser("growth", help="growth rates over time with credible intervals",
+                        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=GROWTH_EXAMPLE,
+                        description="Hierarchical Bayesian regression of log10 impacts on publication "
+                                    "date: growth factor per year, doubling time, P(growth > 0), "
+                                    "per criterion, group and scenario.")
+    src = gr.add_mutually_exclusive_group()
+    src.add_argument("--run", help="a `lca-bayes run` output folder (its settings are rerun)")
+    src.add_argument("--input", help="any CSV table (with --date-col and --value-col)")
+    gr.add_argument("--date-col", help="column of dates (ISO) or decimal years (with --input)")
+    gr.add_argument("--value-col", help="column of positive values (with --input)")
+    gr.add_argument("--log10-sd-col", help="column of known log10 standard deviations (with --input)")
+    gr.add_argument("--group-col", help="column of groups (with --input)")
+    gr.add_argument("--group-by", default="organization_type",
+                    choices=("organization_type", "domain", "frontier"),
+                    help="grouping of the systems of a run (default organization_type)")
+    gr.add_argument("--imputations", type=int, default=3,
+                    help="joint Monte Carlo draws fitted and pooled (default 3)")
+    gr.add_argument("--no-scenarios", action="store_true", help="skip the scenarios")
+    gr.add_argument("--low-carbon-country", default="FRA", help="grid of the location-shift scenario")
+    gr.add_argument("--grid-annual-ratio", type=float, default=0.95,
+                    help="yearly factor on grid intensity in the grid-decline scenario (default 0.95)")
+    gr.add_argument("--allow-poor-convergence", action="store_true",
+                    help="exit 0 even when r_hat > 1.01 or bulk ESS < 400")
+    gr.add_argument("--data", default=None, help="Epoch snapshot when neither --run nor --input is given")
+    gr.add_argument("--out", required=True, help="output folder")
+    _add_common(gr, 4000)
+
     sub.add_parser("countries", help="list valid country codes with their grid GWP")
     hw = sub.add_parser("hardware", help="list the hardware catalogue")
     hw.add_argument("--preset", default="default", help="'mlca' lists MLCA's GPU table instead")
@@ -115,8 +153,81 @@ def _progress(quiet: bool):
     return report
 
 
+def _growth(args) -> int:
+    import pandas as pd
+
+    from .growth import growth_from_table
+
+    out = Path(args.out)
+    say = (lambda msg: print(msg, file=sys.stderr, flush=True))
+    mcmc = {}
+    if args.input:
+        if not (args.date_col and args.value_col):
+            raise InvalidInputError("--input needs --date-col and --value-col")
+        try:
+            table = pd.read_csv(args.input)
+        except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+            raise InvalidInputError(f"{args.input}: cannot read the CSV table: {exc}") from None
+        growth, diag = growth_from_table(table, date_col=args.date_col, value_col=args.value_col,
+                                         log10_sd_col=args.log10_sd_col, group_col=args.group_col,
+                                         seed=args.seed, mcmc=mcmc)
+        scen = None
+    else:
+        from .api import run
+        from .trends import growth_study
+
+        if args.run:
+            settings = json.loads((Path(args.run) / "run.json").read_text())
+            say(f"rerunning {args.run} (seed {settings['seed']}, {settings['samples']} draws)")
+            result = run(settings.get("data_arg"), preset=settings["preset"], num_samples=settings["samples"],
+                         seed=settings["seed"], host_server=settings["host_server"],
+                         impute=settings.get("impute", True), since=settings.get("since", 2013))
+        else:
+            say("running the embedded data (lca-bayes run)")
+            result = run(args.data, preset=args.preset, num_samples=args.samples, seed=args.seed,
+                         host_server=args.host_server)
+        study = growth_study(result, group_by=args.group_by, imputations=args.imputations,
+                             seed=args.seed, with_scenarios=not args.no_scenarios,
+                             low_carbon_country=args.low_carbon_country,
+                             grid_annual_ratio=args.grid_annual_ratio, mcmc=mcmc, progress=say)
+        growth, diag, scen = study.growth, study.diagnostics, study.scenarios
+    out.mkdir(parents=True, exist_ok=True)
+    growth.to_csv(out / "growth.csv", index=False)
+    diag.to_csv(out / "growth_diagnostics.csv", index=False)
+    if scen is not None:
+        scen.to_csv(out / "scenarios.csv", index=False)
+    print(f"{'criterion':<22} {'group':<18} {'growth x/yr [90 %]':<24} {'doubling (years)':<18} P(growth>0)")
+    for _, r in growth[growth["group"] == "all"].iterrows():
+        print(f"{r['criterion']:<22} {r['group']:<18} {r['growth_factor_median']:5.2f} "
+              f"[{r['growth_factor_q05']:.2f}, {r['growth_factor_q95']:.2f}]{'':<7} "
+              f"{r['doubling_time_years_median']:6.2f}{'':<12} {r['p_growth_positive']:.3f}")
+    if scen is not None:
+        print("scenarios (GWP total, all systems):")
+        for _, r in scen[scen["group"] == "all"].iterrows():
+            print(f"  {r['scenario']:<30} {r['growth_factor_median']:5.2f}/yr "
+                  f"[{r['growth_factor_q05']:.2f}, {r['growth_factor_q95']:.2f}]  "
+                  f"P(growth>0) = {r['p_growth_positive']:.3f}")
+    print(f"wrote {out / 'growth.csv'}, growth_diagnostics.csv" + (", scenarios.csv" if scen is not None else ""))
+    worst_rhat, worst_ess = diag["r_hat"].max(), diag["ess_bulk"].min()
+    divergences = int(diag.groupby("fit")["divergences"].first().sum())
+    print(f"diagnostics: max r_hat {worst_rhat:.3f}, min bulk ESS {worst_ess:.0f}, {divergences} divergences")
+    if worst_rhat > 1.01 or worst_ess < 400:
+        bad = diag[(diag["r_hat"] > 1.01) | (diag["ess_bulk"] < 400)]
+        print("POOR CONVERGENCE: these quantities miss r_hat <= 1.01 or bulk ESS >= 400:\n"
+              + bad[["fit", "parameter", "r_hat", "ess_bulk"]].to_string(index=False), file=sys.stderr)
+        if not args.allow_poor_convergence:
+            print("lca-bayes: error: growth fit did not converge (rerun with more --imputations, "
+                  "or --allow-poor-convergence to accept)", file=sys.stderr)
+            return 3
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "growth":
+        import numpyro
+
+        numpyro.set_host_device_count(2)  # chains in parallel (before JAX starts its backend)
     try:
         if args.command == "estimate":
             from .api import estimate
@@ -166,6 +277,8 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {row['system'][:40]:<40} {row['median']:.3g} [{row['q05']:.3g}, {row['q95']:.3g}]")
             written = sorted(p.name for p in out.iterdir())
             print(f"wrote {out}: {', '.join(written)}")
+        elif args.command == "growth":
+            return _growth(args)
         elif args.command == "countries":
             from .catalog import GRID_CRITERIA, grid_table
 

@@ -208,7 +208,8 @@ def predict_mfu(rng_key, fit: MfuFit, year, generation, org, num_draws: int) -> 
 
     ``generation`` −1 marks an unknown or mixed generation: its effect is drawn from the
     population (Normal(0, σ_generation)). Each Monte Carlo draw uses one posterior draw (cycled
-    after a seeded permutation) and a new residual at the scale of computed MFU.
+    after a seeded permutation) and a new residual at the scale of computed MFU. Draws are
+    clipped to ``MFU_BOUNDS``, the range of the data (the Student-t tails reach further).
     """
     s = fit.samples
     k_perm, k_gen, k_eps = jax.random.split(rng_key, 3)
@@ -229,7 +230,8 @@ def predict_mfu(rng_key, fit: MfuFit, year, generation, org, num_draws: int) -> 
         eps = np.asarray(jax.random.t(k_eps, nu, (len(year), num_draws)))
     else:
         eps = np.asarray(jax.random.normal(k_eps, (len(year), num_draws)))
-    return (0.5 * (1.0 + np.tanh(0.5 * (mu + sigma * eps)))).astype(np.float32)  # logistic, no overflow
+    mfu = 0.5 * (1.0 + np.tanh(0.5 * (mu + sigma * eps)))  # logistic, no overflow
+    return np.clip(mfu, *MFU_BOUNDS).astype(np.float32)  # the range the model was fitted on
 
 
 def heldout_time_coverage(rng_key, data: MfuData, *, folds: int = 5, ci_prob: float = 0.9,
