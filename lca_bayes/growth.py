@@ -172,18 +172,23 @@ def growth_rows(criterion: str, fit: GrowthFit, ci_prob: float = 0.9) -> list[di
     return rows
 
 
+def _rows(values: pd.Series, bad) -> str:
+    """'row N ('value'), ...' for the first ten offending rows (N: CSV line, header is 1)."""
+    listed = ", ".join(f"row {i + 2} ({str(values.iloc[i])!r})" for i in bad[:10])
+    return listed + (f" and {len(bad) - 10} more" if len(bad) > 10 else "")
+
+
 def parse_years(values: pd.Series, column: str) -> np.ndarray:
     """Decimal years from ISO dates or numbers; errors name the rows that do not parse."""
     years = pd.to_numeric(values, errors="coerce").to_numpy(float, copy=True)
     text = values.astype(str).where(np.isnan(years))
     dates = pd.to_datetime(text, errors="coerce", format="ISO8601")
-    fraction = (dates.dt.dayofyear - 1) / np.where(dates.dt.is_leap_year, 366.0, 365.0)
+    fraction = (dates.dt.day_of_year - 1) / np.where(dates.dt.is_leap_year, 366.0, 365.0)
     years = np.where(np.isnan(years), (dates.dt.year + fraction).to_numpy(float), years)
     bad = np.flatnonzero(np.isnan(years) | (years < 1900) | (years > 2200))
     if len(bad):
-        rows = ", ".join(f"row {i + 2} ({values.iloc[i]!r})" for i in bad[:10])
-        raise InvalidInputError(f"column '{column}': not a date (ISO date or decimal year): {rows}"
-                                + (f" and {len(bad) - 10} more" if len(bad) > 10 else ""))
+        raise InvalidInputError(f"column '{column}': not a date (ISO date or decimal year): "
+                                + _rows(values, bad))
     return years
 
 
@@ -210,17 +215,15 @@ def growth_from_table(table: pd.DataFrame, *, date_col: str, value_col: str,
     values = pd.to_numeric(table[value_col], errors="coerce").to_numpy(float)
     bad = np.flatnonzero(~np.isfinite(values) | (values <= 0))
     if len(bad):
-        rows = ", ".join(f"row {i + 2} ({table[value_col].iloc[i]!r})" for i in bad[:10])
-        raise InvalidInputError(f"column '{value_col}': values must be positive numbers: {rows}"
-                                + (f" and {len(bad) - 10} more" if len(bad) > 10 else ""))
+        raise InvalidInputError(f"column '{value_col}': values must be positive numbers: "
+                                + _rows(table[value_col], bad))
     sd = None
     if log10_sd_col is not None:
         sd = pd.to_numeric(table[log10_sd_col], errors="coerce").to_numpy(float)
         bad = np.flatnonzero(~np.isfinite(sd) | (sd < 0))
         if len(bad):
-            rows = ", ".join(f"row {i + 2} ({table[log10_sd_col].iloc[i]!r})" for i in bad[:10])
             raise InvalidInputError(f"column '{log10_sd_col}': log10 standard deviations must be "
-                                    f"non-negative numbers: {rows}")
+                                    "non-negative numbers: " + _rows(table[log10_sd_col], bad))
     if group_col is None:
         labels = pd.Series(["all"] * len(table))
     else:
