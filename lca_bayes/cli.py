@@ -116,6 +116,26 @@ def build_parser() -> argparse.ArgumentParser:
     gr.add_argument("--out", required=True, help="output folder")
     _add_common(gr, 4000)
 
+    se = sub.add_parser("sensitivity", help="Sobol indices of one training run",
+                        formatter_class=argparse.RawDescriptionHelpFormatter,
+                        description="Variance-based global sensitivity analysis (first-order S1 and "
+                                    "total ST Sobol indices, bootstrap 95 % half-widths) of one "
+                                    "training run's energy and total GWP, ADPe and PE.",
+                        epilog="example:\n  lca-bayes sensitivity --gpu \"NVIDIA A100 SXM4 80 GB\" "
+                               "--count 384 --hours 2808 --country FRA --json\n")
+    se.add_argument("--gpu", required=True, help="accelerator name (as for estimate)")
+    se.add_argument("--count", help="number of GPUs")
+    se.add_argument("--hours", help="wall-clock training hours")
+    se.add_argument("--gpu-hours", help="GPU-hours, instead of --count and --hours")
+    se.add_argument("--country", default="WOR", help="ISO 3166-1 alpha-3 code or WOR")
+    se.add_argument("--grouped", action="store_true",
+                    help="indices per group of inputs (power draw, lifetime, embodied factors, grid, specs)")
+    se.add_argument("--json", action="store_true", help="print {criterion: {input: {S1, S1_conf, ST, ST_conf}}}")
+    se.add_argument("--preset", default="default", help="'default' or a priors TOML path")
+    se.add_argument("--samples", type=int, default=2**14, help="base samples N (default 16384)")
+    se.add_argument("--seed", type=int, default=0, help="seed of the jax.random key (default 0)")
+    se.add_argument("--host-server", action="store_true", help="include the host server's share")
+
     sub.add_parser("countries", help="list valid country codes with their grid GWP")
     hw = sub.add_parser("hardware", help="list the hardware catalogue")
     hw.add_argument("--preset", default="default", help="'mlca' lists MLCA's GPU table instead")
@@ -279,6 +299,23 @@ def main(argv: list[str] | None = None) -> int:
             print(f"wrote {out}: {', '.join(written)}")
         elif args.command == "growth":
             return _growth(args)
+        elif args.command == "sensitivity":
+            from .sensitivity import estimate_sensitivity
+
+            r = estimate_sensitivity(args.gpu, args.count, args.hours, gpu_hours=args.gpu_hours,
+                                     country=args.country, preset=args.preset, num_base=args.samples,
+                                     seed=args.seed, grouped=args.grouped, host_server=args.host_server)
+            if args.json:
+                print(json.dumps(r.to_dict(), indent=2))
+            else:
+                table = r.to_df()
+                for out, rows in table.groupby("output", sort=False):
+                    print(f"{out}: Sobol indices (95 % bootstrap half-widths), by total index")
+                    for _, row in rows.sort_values("ST", ascending=False).iterrows():
+                        if row["ST"] < 0.005 and abs(row["S1"]) < 0.005:
+                            continue
+                        print(f"  {row['input'][:48]:<48} S1 {row['S1']:6.3f} ± {row['S1_conf']:.3f}"
+                              f"   ST {row['ST']:6.3f} ± {row['ST_conf']:.3f}")
         elif args.command == "countries":
             from .catalog import GRID_CRITERIA, grid_table
 

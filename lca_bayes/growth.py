@@ -22,7 +22,7 @@ count it twice); ``log10_sd`` is for tables of point estimates with known errors
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 
 import jax
