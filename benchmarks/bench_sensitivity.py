@@ -18,6 +18,7 @@ import numpy as np
 from SALib.analyze import sobol as salib_analyze
 from SALib.sample import sobol as salib_sample
 
+from bench_propagate import best_of  # noqa: E402  (benchmarks/ is on sys.path when run as a script)
 from lca_bayes.catalog import resolve_hardware
 from lca_bayes.priors import load_priors
 from lca_bayes.sensitivity import estimate_sensitivity, run_inputs, run_model
@@ -36,15 +37,6 @@ def salib(model, names):
     Y = np.asarray(model(jnp.asarray(X, jnp.float32)))
     return [salib_analyze.analyze(problem, Y[:, j], calc_second_order=False, num_resamples=100, seed=1)
             for j in range(Y.shape[1])]
-
-
-def best_of(fn, repeats=3):
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def main() -> None:

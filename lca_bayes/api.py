@@ -46,6 +46,17 @@ def _positive(name: str, value) -> float:
     return x
 
 
+def count_and_hours(count, hours, gpu_hours) -> tuple[float, float]:
+    """(GPU count, hours) from ``count`` and ``hours``, or (1, ``gpu_hours``); validated."""
+    if gpu_hours is not None:
+        if count is not None or hours is not None:
+            raise InvalidInputError("give either gpu_hours or count and hours, not both")
+        return 1.0, _positive("gpu_hours", gpu_hours)
+    if count is None or hours is None:
+        raise InvalidInputError("give count and hours (or gpu_hours)")
+    return _positive("count", count), _positive("hours", hours)
+
+
 def _check_samples_seed(num_samples, seed) -> tuple[int, int]:
     if isinstance(num_samples, bool) or not isinstance(num_samples, int) or num_samples < 2:
         raise InvalidInputError(f"samples = {num_samples!r} must be an integer >= 2")
@@ -75,14 +86,7 @@ def estimate(gpu: str, count=None, hours=None, *, gpu_hours=None, country: str =
     leaf is ``{"mean", "median", "q05", "q95"}``.
     """
     num_samples, seed = _check_samples_seed(num_samples, seed)
-    if gpu_hours is not None:
-        if count is not None or hours is not None:
-            raise InvalidInputError("give either gpu_hours or count and hours, not both")
-        n_gpu, run_hours = 1.0, _positive("gpu_hours", gpu_hours)
-    else:
-        if count is None or hours is None:
-            raise InvalidInputError("give count and hours (or gpu_hours)")
-        n_gpu, run_hours = _positive("count", count), _positive("hours", hours)
+    n_gpu, run_hours = count_and_hours(count, hours, gpu_hours)
     priors = load_priors(preset)
     spec = resolve_hardware(gpu, priors.hardware_table)
     code = resolve_country(country)

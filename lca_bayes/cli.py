@@ -45,6 +45,17 @@ misses r_hat <= 1.01 or bulk ESS >= 400, unless --allow-poor-convergence.
 """
 
 
+def _add_run_args(p: argparse.ArgumentParser) -> None:
+    """The description of one training run, shared by estimate and sensitivity."""
+    p.add_argument("--gpu", required=True,
+                   help="accelerator name as in the catalogue, Epoch AI or MLCA ('Any': MLCA's generic GPU)")
+    p.add_argument("--count", help="number of GPUs")
+    p.add_argument("--hours", help="wall-clock training hours")
+    p.add_argument("--gpu-hours", help="GPU-hours, instead of --count and --hours")
+    p.add_argument("--country", default="WOR",
+                   help="ISO 3166-1 alpha-3 code of the grid (FRA, USA, ...) or WOR (default)")
+
+
 def _add_common(p: argparse.ArgumentParser, samples: int) -> None:
     p.add_argument("--preset", default="default",
                    help="'default' (probabilistic priors, models/priors.toml), 'mlca' (MLCA's "
@@ -65,13 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     est = sub.add_parser("estimate", help="impacts of one training run",
                          formatter_class=argparse.RawDescriptionHelpFormatter, epilog=ESTIMATE_EXAMPLE,
                          description="Impacts of one training run with 90 % intervals.")
-    est.add_argument("--gpu", required=True,
-                     help="accelerator name as in the catalogue, Epoch AI or MLCA ('Any': MLCA's generic GPU)")
-    est.add_argument("--count", help="number of GPUs")
-    est.add_argument("--hours", help="wall-clock training hours")
-    est.add_argument("--gpu-hours", help="GPU-hours, instead of --count and --hours")
-    est.add_argument("--country", default="WOR",
-                     help="ISO 3166-1 alpha-3 code of the grid (FRA, USA, ...) or WOR (default)")
+    _add_run_args(est)
     est.add_argument("--json", action="store_true", help="print the result as JSON")
     _add_common(est, 20000)
 
@@ -123,11 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
                                     "training run's energy and total GWP, ADPe and PE.",
                         epilog="example:\n  lca-bayes sensitivity --gpu \"NVIDIA A100 SXM4 80 GB\" "
                                "--count 384 --hours 2808 --country FRA --json\n")
-    se.add_argument("--gpu", required=True, help="accelerator name (as for estimate)")
-    se.add_argument("--count", help="number of GPUs")
-    se.add_argument("--hours", help="wall-clock training hours")
-    se.add_argument("--gpu-hours", help="GPU-hours, instead of --count and --hours")
-    se.add_argument("--country", default="WOR", help="ISO 3166-1 alpha-3 code or WOR")
+    _add_run_args(se)
     se.add_argument("--grouped", action="store_true",
                     help="indices per group of inputs (power draw, lifetime, embodied factors, grid, specs)")
     se.add_argument("--json", action="store_true", help="print {criterion: {input: {S1, S1_conf, ST, ST_conf}}}")
@@ -135,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     se.add_argument("--samples", type=int, default=2**14, help="base samples N (default 16384)")
     se.add_argument("--seed", type=int, default=0, help="seed of the jax.random key (default 0)")
     se.add_argument("--host-server", action="store_true", help="include the host server's share")
+    se.add_argument("--tornado", help="also write a one-at-a-time tornado chart (PNG or PDF path)")
 
     sub.add_parser("countries", help="list valid country codes with their grid GWP")
     hw = sub.add_parser("hardware", help="list the hardware catalogue")
@@ -305,6 +307,16 @@ def main(argv: list[str] | None = None) -> int:
             r = estimate_sensitivity(args.gpu, args.count, args.hours, gpu_hours=args.gpu_hours,
                                      country=args.country, preset=args.preset, num_base=args.samples,
                                      seed=args.seed, grouped=args.grouped, host_server=args.host_server)
+            if args.tornado:
+                from .results import UNITS
+                from .sensitivity import run_problem, tornado, tornado_figure
+
+                model, names = run_problem(args.gpu, args.count, args.hours, gpu_hours=args.gpu_hours,
+                                           country=args.country, preset=args.preset,
+                                           host_server=args.host_server)
+                bars, median = tornado(model, names)
+                tornado_figure(bars, median, names, r.outputs, args.tornado, UNITS)
+                print(f"wrote {args.tornado}", file=sys.stderr)
             if args.json:
                 print(json.dumps(r.to_dict(), indent=2))
             else:

@@ -218,28 +218,17 @@ def _compiled_model(uncertain_key, fixed_key, gpu_hours, host_server, gpus_per_s
                              None if host is None else np.asarray(host, np.float32)))
 
 
-def estimate_sensitivity(gpu: str, count=None, hours=None, *, gpu_hours=None, country: str = "WOR",
-                         preset: str = "default", num_base: int = 2**14, seed: int = 0,
-                         grouped: bool = False, host_server: bool = False,
-                         num_resamples: int = 100) -> SobolResult:
-    """Sobol indices of one training run's energy and total impacts (what ``sensitivity``
-    prints), per uncertain input or, with ``grouped``, per group of ``INPUT_GROUPS``."""
-    from .api import _positive
+def run_problem(gpu: str, count=None, hours=None, *, gpu_hours=None, country: str = "WOR",
+                preset: str = "default", host_server: bool = False):
+    """The compiled model and input names of one training run (validated inputs)."""
+    from .api import count_and_hours
     from .catalog import resolve_country, resolve_hardware
     from .errors import InvalidInputError
     from .priors import load_priors
     from .propagate import host_server_factors
 
-    if gpu_hours is not None:
-        if count is not None or hours is not None:
-            raise InvalidInputError("give either gpu_hours or count and hours, not both")
-        total = _positive("gpu_hours", gpu_hours)
-    else:
-        if count is None or hours is None:
-            raise InvalidInputError("give count and hours (or gpu_hours)")
-        total = _positive("count", count) * _positive("hours", hours)
-    if isinstance(num_base, bool) or not isinstance(num_base, int) or num_base < 16:
-        raise InvalidInputError(f"samples = {num_base!r} must be an integer >= 16 (base samples N)")
+    n_gpu, run_hours = count_and_hours(count, hours, gpu_hours)
+    total = n_gpu * run_hours
     priors = load_priors(preset)
     spec = resolve_hardware(gpu, priors.hardware_table)
     uncertain, fixed = run_inputs(spec, resolve_country(country), priors, host_server)
@@ -250,7 +239,21 @@ def estimate_sensitivity(gpu: str, count=None, hours=None, *, gpu_hours=None, co
         tuple((n, d.family, tuple(sorted(d.params.items()))) for n, d in uncertain.items()),
         tuple(sorted(fixed.items())), total, host_server, float(priors.host_server["gpus_per_server"]),
         None if host is None else tuple(host))
-    names = list(uncertain)
+    return model, list(uncertain)
+
+
+def estimate_sensitivity(gpu: str, count=None, hours=None, *, gpu_hours=None, country: str = "WOR",
+                         preset: str = "default", num_base: int = 2**14, seed: int = 0,
+                         grouped: bool = False, host_server: bool = False,
+                         num_resamples: int = 100) -> SobolResult:
+    """Sobol indices of one training run's energy and total impacts (what ``sensitivity``
+    prints), per uncertain input or, with ``grouped``, per group of ``INPUT_GROUPS``."""
+    from .errors import InvalidInputError
+
+    if isinstance(num_base, bool) or not isinstance(num_base, int) or num_base < 16:
+        raise InvalidInputError(f"samples = {num_base!r} must be an integer >= 16 (base samples N)")
+    model, names = run_problem(gpu, count, hours, gpu_hours=gpu_hours, country=country,
+                               preset=preset, host_server=host_server)
     groups = None
     if grouped:
         groups = {label: [names.index(n) for n in members if n in names]
@@ -260,3 +263,66 @@ def estimate_sensitivity(gpu: str, count=None, hours=None, *, gpu_hours=None, co
                        if not any(i in v for v in groups.values())})
     return sobol_indices(jax.random.key(seed), model, len(names), num_base=num_base, groups=groups,
                          outputs=OUTPUT_NAMES, input_names=tuple(names), num_resamples=num_resamples)
+
+
+def tornado(model, names, low: float = 0.05, high: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """One-at-a-time view: each input at its ``low`` and ``high`` quantile, the others at their
+    median. Returns (input, 2, output) results and the all-median result as (1, output)."""
+    k = len(names)
+    U = np.full((2 * k + 1, k), 0.5, np.float32)
+    for i in range(k):
+        U[2 * i, i], U[2 * i + 1, i] = low, high
+    out = np.asarray(model(jnp.asarray(U)))
+    return out[:-1].reshape(k, 2, -1), out[-1:]
+
+
+def tornado_figure(bars: np.ndarray, median: np.ndarray, names, outputs, path, units=None):
+    """Tornado chart per output (PNG/PDF by suffix): bars from the 5th to the 95th percentile of
+    each input, sorted by width, around the all-median result."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, len(outputs), figsize=(4.2 * len(outputs), 0.35 * len(names) + 1.6),
+                             constrained_layout=True)
+    for j, (ax, out) in enumerate(zip(np.atleast_1d(axes), outputs)):
+        lo, hi = bars[:, 0, j], bars[:, 1, j]
+        order = np.argsort(np.abs(hi - lo))
+        y = np.arange(len(names))
+        ax.barh(y, (hi - lo)[order], left=lo[order], color="0.55", edgecolor="black", linewidth=0.5)
+        ax.axvline(median[0, j], color="black", linewidth=1)
+        ax.set_yticks(y, [names[i] for i in order], fontsize=8)
+        ax.set_xlabel(f"{out}" + (f" ({units[out]})" if units else ""))
+        ax.set_title(f"{out}: 5th-95th percentile of one input", fontsize=9)
+        ax.ticklabel_format(axis="x", style="sci", scilimits=(-3, 4))
+    fig.savefig(path, dpi=150)
+    plt.close(fig)
+    return path
+
+
+def sobol_figure(result: SobolResult, path, top: int = 8):
+    """Sobol indices per output: S1 (grey) and ST (outline) with their half-widths (PNG/PDF)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    outputs = result.outputs
+    fig, axes = plt.subplots(1, len(outputs), figsize=(4.2 * len(outputs), 0.4 * top + 1.8),
+                             constrained_layout=True)
+    for j, (ax, out) in enumerate(zip(np.atleast_1d(axes), outputs)):
+        order = np.argsort(result.ST[:, j])[::-1][:top][::-1]
+        y = np.arange(len(order))
+        ax.barh(y - 0.18, result.S1[order, j], height=0.36, xerr=result.S1_conf[order, j],
+                color="0.6", edgecolor="black", linewidth=0.5, label="first order S1")
+        ax.barh(y + 0.18, result.ST[order, j], height=0.36, xerr=result.ST_conf[order, j],
+                color="white", edgecolor="black", linewidth=0.8, label="total ST")
+        ax.set_yticks(y, [result.names[i][:40] for i in order], fontsize=8)
+        ax.set_xlim(0, 1.05)
+        ax.set_xlabel("Sobol index (share of variance)")
+        ax.set_title(out, fontsize=10)
+    np.atleast_1d(axes)[0].legend(frameon=False, fontsize=8, loc="lower right")
+    fig.savefig(path, dpi=150)
+    plt.close(fig)
+    return path

@@ -75,3 +75,20 @@ def test_cli_json_shape_and_bad_input(capsys):
     assert main(["sensitivity", "--gpu", "NVIDIA V100", "--count", "0", "--hours", "1"]) == 2
     with pytest.raises(InvalidInputError, match="nothing to analyse"):
         estimate_sensitivity("Any", 1, 1, preset="mlca")
+
+
+def test_tornado_bars_by_hand(tmp_path):
+    from lca_bayes.sensitivity import run_problem, tornado
+
+    model, names = run_problem("NVIDIA A100 SXM4 80 GB", 384, 2808, country="FRA")
+    bars, median = tornado(model, names)
+    i = names.index("pue")
+    # energy is proportional to PUE: the bar ends are the median energy x PUE quantile / median
+    pue = __import__("lca_bayes").load_priors("default").parameters["pue"].dist
+    q05, q50, q95 = (float(pue.icdf(np.float32(q))) for q in (0.05, 0.5, 0.95))
+    assert bars[i, 0, 0] == pytest.approx(median[0, 0] * q05 / q50, rel=1e-4)
+    assert bars[i, 1, 0] == pytest.approx(median[0, 0] * q95 / q50, rel=1e-4)
+    assert bars[names.index("lifetime_years"), 0, 0] == pytest.approx(median[0, 0])  # no effect on energy
+    assert main(["sensitivity", "--gpu", "NVIDIA A100 SXM4 80 GB", "--count", "8", "--hours", "10",
+                 "--samples", "256", "--tornado", str(tmp_path / "t.png")]) == 0
+    assert (tmp_path / "t.png").stat().st_size > 10000
