@@ -45,9 +45,9 @@ misses r_hat <= 1.01 or bulk ESS >= 400, unless --allow-poor-convergence.
 """
 
 
-def _add_run_args(p: argparse.ArgumentParser) -> None:
+def _add_run_args(p: argparse.ArgumentParser, required: bool = True) -> None:
     """The description of one training run, shared by estimate and sensitivity."""
-    p.add_argument("--gpu", required=True,
+    p.add_argument("--gpu", required=required,
                    help="accelerator name as in the catalogue, Epoch AI or MLCA ('Any': MLCA's generic GPU)")
     p.add_argument("--count", help="number of GPUs")
     p.add_argument("--hours", help="wall-clock training hours")
@@ -128,7 +128,10 @@ def build_parser() -> argparse.ArgumentParser:
                                     "training run's energy and total GWP, ADPe and PE.",
                         epilog="example:\n  lca-bayes sensitivity --gpu \"NVIDIA A100 SXM4 80 GB\" "
                                "--count 384 --hours 2808 --country FRA --json\n")
-    _add_run_args(se)
+    _add_run_args(se, required=False)
+    se.add_argument("--from-run", help="a `lca-bayes run` output folder: indices for every system "
+                                       "(its settings are rerun); with --out, the long table as CSV")
+    se.add_argument("--out", help="CSV file for the --from-run table")
     se.add_argument("--grouped", action="store_true",
                     help="indices per group of inputs (power draw, lifetime, embodied factors, grid, specs)")
     se.add_argument("--json", action="store_true", help="print {criterion: {input: {S1, S1_conf, ST, ST_conf}}}")
@@ -175,6 +178,39 @@ def _progress(quiet: bool):
     return report
 
 
+def _rerun(folder: str):
+    """A run result from a run folder's settings (deterministic: same seed, same numbers)."""
+    from .api import run
+
+    settings = json.loads((Path(folder) / "run.json").read_text())
+    print(f"rerunning {folder} (seed {settings['seed']}, {settings['samples']} draws)", file=sys.stderr)
+    return run(settings.get("data_arg"), preset=settings["preset"], num_samples=settings["samples"],
+               seed=settings["seed"], host_server=settings["host_server"],
+               impute=settings.get("impute", True), since=settings.get("since", 2013))
+
+
+def _sensitivity_from_run(args) -> int:
+    from .sensitivity import run_sensitivity
+
+    table = run_sensitivity(_rerun(args.from_run), num_base=min(args.samples, 2**12), seed=args.seed)
+    if args.out:
+        table.to_csv(args.out, index=False)
+    if args.json:
+        nested = {}
+        for r in table.itertuples(index=False):
+            nested.setdefault(r.system, {}).setdefault(r.output, {})[r.input] = {
+                "S1": r.S1, "S1_conf": r.S1_conf, "ST": r.ST, "ST_conf": r.ST_conf}
+        print(json.dumps(nested))
+        return 0
+    print(f"{table['system'].nunique()} systems; the input with the largest total index, per criterion:")
+    for out, rows in table.groupby("output", sort=False):
+        top = rows.loc[rows.groupby("system")["ST"].idxmax(), "input"].value_counts()
+        print(f"  {out:<12} " + ", ".join(f"{name} {n}" for name, n in top.items()))
+    if args.out:
+        print(f"wrote {args.out}")
+    return 0
+
+
 def _growth(args) -> int:
     import pandas as pd
 
@@ -199,11 +235,7 @@ def _growth(args) -> int:
         from .trends import growth_study
 
         if args.run:
-            settings = json.loads((Path(args.run) / "run.json").read_text())
-            say(f"rerunning {args.run} (seed {settings['seed']}, {settings['samples']} draws)")
-            result = run(settings.get("data_arg"), preset=settings["preset"], num_samples=settings["samples"],
-                         seed=settings["seed"], host_server=settings["host_server"],
-                         impute=settings.get("impute", True), since=settings.get("since", 2013))
+            result = _rerun(args.run)
         else:
             say("running the embedded data (lca-bayes run)")
             result = run(args.data, preset=args.preset, num_samples=args.samples, seed=args.seed,
@@ -301,8 +333,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"wrote {out}: {', '.join(written)}")
         elif args.command == "growth":
             return _growth(args)
+        elif args.command == "sensitivity" and args.from_run:
+            return _sensitivity_from_run(args)
         elif args.command == "sensitivity":
             from .sensitivity import estimate_sensitivity
+
+            if not args.gpu:
+                raise InvalidInputError("give --gpu (with --count and --hours, or --gpu-hours) or --from-run DIR")
 
             r = estimate_sensitivity(args.gpu, args.count, args.hours, gpu_hours=args.gpu_hours,
                                      country=args.country, preset=args.preset, num_base=args.samples,

@@ -27,6 +27,7 @@ from typing import Callable
 
 import jax
 import jax.numpy as jnp
+from jax.scipy.special import ndtri
 import numpy as np
 import pandas as pd
 
@@ -326,3 +327,74 @@ def sobol_figure(result: SobolResult, path, top: int = 8):
     fig.savefig(path, dpi=150)
     plt.close(fig)
     return path
+
+
+RUN_INPUTS = ("power_fraction", "host_overhead", "pue", "lifetime_years", "busy_share",
+              "dram_density", "die_factor_scale", "base_factor_scale", "dram_factor_scale",
+              "grid_gwp_kgco2e", "grid_adpe_kgsbeq", "grid_pe_mj", "tdp_w", "die_area_cm2",
+              "memory_gb", "gpu_hours")
+
+
+def run_sensitivity(result, *, num_base: int = 2**11, seed: int = 0, num_resamples: int = 100
+                    ) -> pd.DataFrame:
+    """Sobol indices of every system of a ``run`` result, one compiled model vmapped over systems.
+
+    Inputs: the priors, the grid factors of the system's most likely country, the unknown specs of
+    its most likely hardware, and its GPU-hours, whose distribution is the run's own draws
+    (empirical quantile function; imputed systems vary, complete rows are constant). Hardware and
+    country mixtures are held at their most likely entry. Returns a long table: system, output,
+    input, S1, S1_conf, ST, ST_conf.
+    """
+    from .catalog import SPEC_FIELDS, grid_prior
+    from .impacts import CRITERIA, training_impacts
+    from .propagate import embodied_base_factors
+
+    prop = result.propagation
+    priors = prop.priors
+    inputs = prop.inputs
+    dists = [priors.parameters[n].dist for n in RUN_INPUTS[:9]]
+    spec_priors = [priors.unknown_specs[f].dist for f in SPEC_FIELDS]
+    S = inputs.num_systems
+    main_hw = [inputs.hardware[c[np.argmax(w)]] for c, w in zip(inputs.hardware_choice, inputs.hardware_weight)]
+    main_country = [inputs.countries[c[np.argmax(w)]] for c, w in zip(inputs.country_choice, inputs.country_weight)]
+    grid = np.array([[(g.median, g.gsd) for g in (grid_prior(c, crit, priors.grid) for crit in CRITERIA)]
+                     for c in main_country], np.float32)  # (S, 3, 2)
+    specs = np.array([[getattr(h, f) for f in SPEC_FIELDS] for h in main_hw], np.float32)  # (S, 3)
+    gpu_hours = np.sort(prop.parameter_draws["gpu_hours"].T, axis=1).astype(np.float32)  # (S, D)
+    base = embodied_base_factors()
+
+    def one_system(U, grid_s, spec_s, hours_sorted):
+        p = {n: d.icdf(U[:, j]) for j, (n, d) in enumerate(zip(RUN_INPUTS[:9], dists))}
+        z = ndtri(U[:, 9:12])
+        p["grid_factor"] = grid_s[:, 0] * jnp.exp(jnp.log(grid_s[:, 1]) * z)
+        for j, f in enumerate(SPEC_FIELDS):
+            p[f] = jnp.where(jnp.isnan(spec_s[j]), spec_priors[j].icdf(U[:, 12 + j]), spec_s[j])
+        D = hours_sorted.shape[0]
+        p["n_gpu"] = jnp.interp(U[:, 15] * (D - 1), jnp.arange(D, dtype=U.dtype), hours_sorted)
+        p["hours"] = 1.0
+        for k, s in (("die_factor", "die_factor_scale"), ("base_factor", "base_factor_scale"),
+                     ("dram_factor", "dram_factor_scale"), ("dram_base_factor", "dram_factor_scale")):
+            p[k] = base[k] * p[s][:, None]
+        out = training_impacts(p)
+        return jnp.concatenate([out.energy_kwh[:, None], out.use + out.embodied], axis=-1)
+
+    k = len(RUN_INPUTS)
+    k_sample, k_boot = jax.random.split(jax.random.key(seed))
+    A, B = saltelli_matrices(k_sample, num_base, k)
+    AB = _mix(A, B, [[i] for i in range(k)])
+    X = jnp.concatenate([A, B, AB.reshape(-1, k)], axis=0)
+    evaluate = jax.jit(jax.vmap(one_system, in_axes=(None, 0, 0, 0)))
+    z = NormalDist().inv_cdf(0.975)
+    rows = []
+    for start in range(0, S, 64):  # bounded memory
+        sl = slice(start, min(S, start + 64))
+        out = evaluate(X, jnp.asarray(grid[sl]), jnp.asarray(specs[sl]), jnp.asarray(gpu_hours[sl]))
+        for i, o in zip(range(sl.start, sl.stop), out):
+            S1, ST = _indices(o[:num_base], o[num_base:2 * num_base],
+                              o[2 * num_base:].reshape(k, num_base, -1), k_boot, num_resamples)
+            S1, ST = np.asarray(S1), np.asarray(ST)
+            for j, name_out in enumerate(OUTPUT_NAMES):
+                for g, name_in in enumerate(RUN_INPUTS):
+                    rows.append((inputs.system[i], name_out, name_in, S1[0, g, j],
+                                 z * S1[1:, g, j].std(ddof=1), ST[0, g, j], z * ST[1:, g, j].std(ddof=1)))
+    return pd.DataFrame(rows, columns=["system", "output", "input", "S1", "S1_conf", "ST", "ST_conf"])

@@ -88,3 +88,16 @@ def test_no_impute_keeps_complete_rows(tmp_path, capsys, simulated):
                  "--out", str(tmp_path)]) == 0
     assert "40 systems estimated" in capsys.readouterr().out
     assert not (tmp_path / "mfu_ppc.png").exists()
+
+
+def test_run_sensitivity_ranks_the_missing_training_time(simulated):
+    from lca_bayes.sensitivity import run_sensitivity
+
+    res, _ = simulated
+    table = run_sensitivity(res, num_base=512).set_index(["system", "output", "input"])
+    # a complete row's GPU-hours are known: no variance from them
+    assert table.loc[("m0", "energy_kwh", "gpu_hours"), "ST"] == pytest.approx(0, abs=1e-6)
+    # an imputed row's energy varies with its imputed GPU-hours
+    assert table.loc[("m41", "energy_kwh", "gpu_hours"), "ST"] > 0.3
+    # energy does not depend on the grid
+    assert table.loc[("m41", "energy_kwh", "grid_gwp_kgco2e"), "ST"] == pytest.approx(0, abs=1e-6)

@@ -1,6 +1,5 @@
 """Notebooks run top to bottom (small sample sizes), in a scratch folder."""
 
-import os
 import shutil
 
 import nbformat
