@@ -86,10 +86,6 @@ class GrowthFit:
     num_imputations: int
     seconds: float = 0.0
 
-    def converged(self, max_r_hat: float = 1.01, min_ess: float = 400.0) -> bool:
-        d = self.diagnostics
-        return bool((d["r_hat"] <= max_r_hat).all() and (d["ess_bulk"] >= min_ess).all())
-
 
 def fit_growth(rng_key, year, group, datasets: dict, *, groups: tuple[str, ...], log10_sd=None,
                num_warmup: int = 400, num_samples: int = 400, num_chains: int = 2

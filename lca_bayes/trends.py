@@ -51,10 +51,6 @@ class GrowthStudy:
     diagnostics: pd.DataFrame
     fits: dict
 
-    def converged(self, max_r_hat: float = 1.01, min_ess: float = 400.0) -> bool:
-        d = self.diagnostics
-        return bool((d["r_hat"] <= max_r_hat).all() and (d["ess_bulk"] >= min_ess).all())
-
 
 def _diagnostics(label: str, fit: GrowthFit) -> pd.DataFrame:
     return fit.diagnostics.assign(fit=label, divergences=fit.divergences,
