@@ -32,18 +32,21 @@ def _rerun(result, inputs: RunInputs, mfu) -> np.ndarray:
     return prop.draws[:, :, GWP_TOTAL]
 
 
+def _lists(choice, weight, entries) -> tuple[list, list]:
+    """Per-system lists of entries and their weights, back from padded (S, K) arrays."""
+    lists = [[entries[k] for k, w in zip(c, ws) if w > 0] for c, ws in zip(choice, weight)]
+    return lists, [[w for w in ws if w > 0] for ws in weight]
+
+
 def _with(inputs: RunInputs, **changes) -> RunInputs:
-    base = dict(system=list(inputs.system), n_gpu=inputs.n_gpu, hours=inputs.hours,
-                hardware_lists=[[inputs.hardware[k] for k, w in zip(c, ws) if w > 0]
-                                for c, ws in zip(inputs.hardware_choice, inputs.hardware_weight)],
-                hardware_weights=[[w for w in ws if w > 0] for ws in inputs.hardware_weight],
-                country_lists=[[inputs.countries[k] for k, w in zip(c, ws) if w > 0]
-                               for c, ws in zip(inputs.country_choice, inputs.country_weight)],
-                country_weights=[[w for w in ws if w > 0] for ws in inputs.country_weight],
-                compute_flop=inputs.compute_flop, needs_mfu=inputs.needs_mfu, use_tensor=inputs.use_tensor)
+    hardware, hardware_w = _lists(inputs.hardware_choice, inputs.hardware_weight, inputs.hardware)
+    countries, countries_w = _lists(inputs.country_choice, inputs.country_weight, inputs.countries)
+    base = dict(hardware_lists=hardware, hardware_weights=hardware_w, country_lists=countries,
+                country_weights=countries_w, compute_flop=inputs.compute_flop,
+                needs_mfu=inputs.needs_mfu, use_tensor=inputs.use_tensor)
     base.update(changes)
-    return make_inputs(base.pop("system"), base.pop("n_gpu"), base.pop("hours"),
-                       base.pop("hardware_lists"), base.pop("country_lists"), **base)
+    return make_inputs(list(inputs.system), inputs.n_gpu, inputs.hours, base.pop("hardware_lists"),
+                       base.pop("country_lists"), **base)
 
 
 def location_shift(result, country: str = "FRA") -> np.ndarray:
@@ -69,15 +72,13 @@ def best_hardware_by_date():
 
 def best_hardware(result) -> tuple[np.ndarray, int]:
     """GWP total (draw, system) on the best hardware at each date; and how many systems moved."""
-    inputs = _with(result.propagation.inputs)  # lists and weights back from the padded arrays
+    inputs = result.propagation.inputs
     systems = result.snapshot.systems.reset_index(drop=True)
     compute = systems["compute_flop"].to_numpy(float)
     frontier = best_hardware_by_date()
     S, D = inputs.num_systems, result.settings["samples"]
     mfu = np.ones((S, D), np.float32) if result.mfu_draws is None else result.mfu_draws.copy()
-    lists = [[inputs.hardware[k] for k, w in zip(c, ws) if w > 0]
-             for c, ws in zip(inputs.hardware_choice, inputs.hardware_weight)]
-    weights = [[w for w in ws if w > 0] for ws in inputs.hardware_weight]
+    lists, weights = _lists(inputs.hardware_choice, inputs.hardware_weight, inputs.hardware)
     needs, moved = inputs.needs_mfu.copy(), 0
     for i in range(S):
         best = [b for d, b in frontier if d <= systems["publication_date"].iat[i]]

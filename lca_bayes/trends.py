@@ -19,9 +19,9 @@ from .impacts import CRITERIA, card_embodied
 from .propagate import OUTPUTS, embodied_base_factors
 from .utilisation import org_type
 
-SERIES = {"energy_kwh": "energy_kwh", "gwp_kgco2e_use": "gwp_kgco2e_use",
-          "gwp_kgco2e_embodied": "gwp_kgco2e_embodied", "gwp_kgco2e_total": "gwp_kgco2e_total",
-          "adpe_kgsbeq_total": "adpe_kgsbeq_total", "pe_mj_total": "pe_mj_total"}
+SERIES = ("energy_kwh", "gwp_kgco2e_use", "gwp_kgco2e_embodied", "gwp_kgco2e_total",
+          "adpe_kgsbeq_total", "pe_mj_total")
+"""Outputs (columns of ``OUTPUTS``) whose growth is fitted."""
 GROUPINGS = ("organization_type", "domain", "frontier")
 
 
@@ -92,7 +92,7 @@ def growth_study(result, *, group_by: str = "organization_type", imputations: in
     draws = result.propagation.draws
     key = jax.random.key(seed)
     pick = np.asarray(jax.random.permutation(jax.random.fold_in(key, 0), draws.shape[0]))[:imputations]
-    data = {name: np.log10(draws[pick, :, OUTPUTS.index(col)]) for name, col in SERIES.items()}
+    data = {name: np.log10(draws[pick, :, OUTPUTS.index(name)]) for name in SERIES}
     scenario_data = {}
     if with_scenarios:
         say(f"scenario location_shift ({low_carbon_country})")
