@@ -196,6 +196,8 @@ def run(data=None, *, preset: str = "default", num_samples: int = 4000, seed: in
                 "since": since, "data_arg": None if data is None else str(data), "systems_estimated": int(len(s)),
                 "systems_imputed": int((s["imputed"] != "").sum()),
                 "rows_skipped": int(len(snap.skipped)), "interval": "90 % equal-tailed (q05, q95)"}
+    if mfu_settings:
+        settings["mfu_settings"] = dict(mfu_settings)  # a rerun (sensitivity, growth) uses them
     if fit is not None:
         settings["mfu_model"] = {"observations": int(len(mfu_data.logit_mfu)),
                                  "reported_by_epoch": int(mfu_data.reported.sum()),

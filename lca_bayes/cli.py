@@ -131,7 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_run_args(se, required=False)
     se.add_argument("--from-run", help="a `lca-bayes run` output folder: indices for every system "
                                        "(its settings are rerun); with --out, the long table as CSV")
-    se.add_argument("--out", help="CSV file for the --from-run table")
+    se.add_argument("--out", help="with --from-run: folder for sobol_systems.csv, sobol_aggregates.csv "
+                                  "(year totals, growth slope) and sobol_slope.png")
     se.add_argument("--grouped", action="store_true",
                     help="indices per group of inputs (power draw, lifetime, embodied factors, grid, specs)")
     se.add_argument("--json", action="store_true", help="print {criterion: {input: {S1, S1_conf, ST, ST_conf}}}")
@@ -186,28 +187,47 @@ def _rerun(folder: str):
     print(f"rerunning {folder} (seed {settings['seed']}, {settings['samples']} draws)", file=sys.stderr)
     return run(settings.get("data_arg"), preset=settings["preset"], num_samples=settings["samples"],
                seed=settings["seed"], host_server=settings["host_server"],
-               impute=settings.get("impute", True), since=settings.get("since", 2013))
+               impute=settings.get("impute", True), since=settings.get("since", 2013),
+               mfu_settings=settings.get("mfu_settings"))
 
 
 def _sensitivity_from_run(args) -> int:
-    from .sensitivity import run_sensitivity
+    from .sensitivity import sobol_figure
+    from .sensitivity_run import sensitivity_of_run
 
-    table = run_sensitivity(_rerun(args.from_run), num_base=min(args.samples, 2**12), seed=args.seed)
+    r = sensitivity_of_run(_rerun(args.from_run), num_base=min(args.samples, 2**12), seed=args.seed,
+                           grouped=args.grouped)
+    table, agg = r.systems, r.aggregates.to_df()
     if args.out:
-        table.to_csv(args.out, index=False)
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        table.to_csv(out / "sobol_systems.csv", index=False)
+        agg.to_csv(out / "sobol_aggregates.csv", index=False)
+        slope = [i for i, o in enumerate(r.aggregates.outputs) if o.endswith("log10 slope")]
+        sobol_figure(r.aggregates.select(slope), out / "sobol_slope.png")
     if args.json:
         nested = {}
-        for r in table.itertuples(index=False):
-            nested.setdefault(r.system, {}).setdefault(r.output, {})[r.input] = {
-                "S1": r.S1, "S1_conf": r.S1_conf, "ST": r.ST, "ST_conf": r.ST_conf}
-        print(json.dumps(nested))
+        for row in table.itertuples(index=False):
+            nested.setdefault(row.system, {}).setdefault(row.output, {})[row.input] = {
+                "S1": row.S1, "S1_conf": row.S1_conf, "ST": row.ST, "ST_conf": row.ST_conf}
+        print(json.dumps({"systems": nested, "aggregates": r.aggregates.to_dict()}))
         return 0
     print(f"{table['system'].nunique()} systems; the input with the largest total index, per criterion:")
-    for out, rows in table.groupby("output", sort=False):
+    for name, rows in table.groupby("output", sort=False):
         top = rows.loc[rows.groupby("system")["ST"].idxmax(), "input"].value_counts()
-        print(f"  {out:<12} " + ", ".join(f"{name} {n}" for name, n in top.items()))
+        print(f"  {name:<12} " + ", ".join(f"{i} {n}" for i, n in top.items()))
+    print("log10 growth slope over all systems (least squares on publication year): S1 / ST")
+    for name, rows in agg[agg["output"].str.endswith("log10 slope")].groupby("output", sort=False):
+        rows = rows.sort_values("ST", ascending=False).head(4)
+        print(f"  {name.split()[0]:<12} " + ", ".join(f"{i} {a:.2f}/{b:.2f}" for i, a, b in
+                                                      zip(rows["input"], rows["S1"], rows["ST"])))
+    totals = agg[agg["output"].str.contains("log10 total")]
+    print("log10 of each year's total GWP: largest total index")
+    for name, rows in totals[totals["output"].str.startswith("gwp")].groupby("output", sort=False):
+        best = rows.loc[rows["ST"].idxmax()]
+        print(f"  {name.split()[-1]}  {best['input']} (ST {best['ST']:.2f} ± {best['ST_conf']:.2f})")
     if args.out:
-        print(f"wrote {args.out}")
+        print(f"wrote {args.out}: sobol_systems.csv, sobol_aggregates.csv, sobol_slope.png")
     return 0
 
 

@@ -20,14 +20,13 @@ Jansen (1999), Comput. Phys. Commun. 117, 35–43, doi:10.1016/S0010-4655(98)001
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from statistics import NormalDist
-from typing import Callable
 
 import jax
 import jax.numpy as jnp
-from jax.scipy.special import ndtri
 import numpy as np
 import pandas as pd
 
@@ -52,6 +51,12 @@ class SobolResult:
                              "S1_conf": self.S1_conf[i, j], "ST": self.ST[i, j],
                              "ST_conf": self.ST_conf[i, j]})
         return pd.DataFrame(rows)
+
+    def select(self, outputs) -> SobolResult:
+        """The indices of some outputs (positions)."""
+        idx = list(outputs)
+        return SobolResult(self.names, tuple(self.outputs[i] for i in idx), self.S1[:, idx],
+                           self.S1_conf[:, idx], self.ST[:, idx], self.ST_conf[:, idx])
 
     def to_dict(self) -> dict:
         """``{output: {input: {"S1", "S1_conf", "ST", "ST_conf"}}}`` (what ``--json`` prints)."""
@@ -302,99 +307,40 @@ def tornado_figure(bars: np.ndarray, median: np.ndarray, names, outputs, path, u
     return path
 
 
-def sobol_figure(result: SobolResult, path, top: int = 8):
-    """Sobol indices per output: S1 (grey) and ST (outline) with their half-widths (PNG/PDF)."""
+def sobol_figure(result: SobolResult, path, top: int = 8, titles: dict | None = None):
+    """Sobol indices per output, one panel each (two columns): S1 (grey) and ST (white) with
+    their bootstrap half-widths; inputs sorted by ST, the ``top`` largest shown (PNG/PDF)."""
+    import textwrap
+
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     outputs = result.outputs
-    fig, axes = plt.subplots(1, len(outputs), figsize=(4.2 * len(outputs), 0.4 * top + 1.8),
-                             constrained_layout=True)
-    for j, (ax, out) in enumerate(zip(np.atleast_1d(axes), outputs)):
-        order = np.argsort(result.ST[:, j])[::-1][:top][::-1]
+    ncols = 1 if len(outputs) == 1 else 2
+    nrows = -(-len(outputs) // ncols)
+    shown = min(top, len(result.names))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(5.2 * ncols, (0.42 * shown + 1.1) * nrows),
+                             constrained_layout=True, squeeze=False)
+    for j, ax in enumerate(axes.flat):
+        if j >= len(outputs):
+            ax.set_visible(False)
+            continue
+        order = np.argsort(result.ST[:, j])[::-1][:shown][::-1]
         y = np.arange(len(order))
         ax.barh(y - 0.18, result.S1[order, j], height=0.36, xerr=result.S1_conf[order, j],
-                color="0.6", edgecolor="black", linewidth=0.5, label="first order S1")
+                color="0.6", edgecolor="black", linewidth=0.5, label="first order $S_1$",
+                error_kw={"linewidth": 0.8})
         ax.barh(y + 0.18, result.ST[order, j], height=0.36, xerr=result.ST_conf[order, j],
-                color="white", edgecolor="black", linewidth=0.8, label="total ST")
-        ax.set_yticks(y, [result.names[i][:40] for i in order], fontsize=8)
+                color="white", edgecolor="black", linewidth=0.8, label="total $S_T$",
+                error_kw={"linewidth": 0.8})
+        ax.set_yticks(y, [textwrap.fill(result.names[i], 30) for i in order], fontsize=7.5)
         ax.set_xlim(0, 1.05)
-        ax.set_xlabel("Sobol index (share of variance)")
-        ax.set_title(out, fontsize=10)
-    np.atleast_1d(axes)[0].legend(frameon=False, fontsize=8, loc="lower right")
-    fig.savefig(path, dpi=150)
+        ax.set_xlabel("Sobol index (share of variance, 1)", fontsize=8.5)
+        ax.set_title((titles or {}).get(outputs[j], outputs[j]), fontsize=9.5)
+        ax.tick_params(axis="x", labelsize=8)
+    axes.flat[0].legend(frameon=False, fontsize=8, loc="lower right")
+    fig.savefig(path, dpi=200)
     plt.close(fig)
     return path
-
-
-RUN_INPUTS = ("power_fraction", "host_overhead", "pue", "lifetime_years", "busy_share",
-              "dram_density", "die_factor_scale", "base_factor_scale", "dram_factor_scale",
-              "grid_gwp_kgco2e", "grid_adpe_kgsbeq", "grid_pe_mj", "tdp_w", "die_area_cm2",
-              "memory_gb", "gpu_hours")
-
-
-def run_sensitivity(result, *, num_base: int = 2**11, seed: int = 0, num_resamples: int = 100
-                    ) -> pd.DataFrame:
-    """Sobol indices of every system of a ``run`` result, one compiled model vmapped over systems.
-
-    Inputs: the priors, the grid factors of the system's most likely country, the unknown specs of
-    its most likely hardware, and its GPU-hours, whose distribution is the run's own draws
-    (empirical quantile function; imputed systems vary, complete rows are constant). Hardware and
-    country mixtures are held at their most likely entry. Returns a long table: system, output,
-    input, S1, S1_conf, ST, ST_conf.
-    """
-    from .catalog import SPEC_FIELDS, grid_prior
-    from .impacts import CRITERIA, training_impacts
-    from .propagate import embodied_base_factors
-
-    prop = result.propagation
-    priors = prop.priors
-    inputs = prop.inputs
-    dists = [priors.parameters[n].dist for n in RUN_INPUTS[:9]]
-    spec_priors = [priors.unknown_specs[f].dist for f in SPEC_FIELDS]
-    S = inputs.num_systems
-    main_hw = [inputs.hardware[c[np.argmax(w)]] for c, w in zip(inputs.hardware_choice, inputs.hardware_weight)]
-    main_country = [inputs.countries[c[np.argmax(w)]] for c, w in zip(inputs.country_choice, inputs.country_weight)]
-    grid = np.array([[(g.median, g.gsd) for g in (grid_prior(c, crit, priors.grid) for crit in CRITERIA)]
-                     for c in main_country], np.float32)  # (S, 3, 2)
-    specs = np.array([[getattr(h, f) for f in SPEC_FIELDS] for h in main_hw], np.float32)  # (S, 3)
-    gpu_hours = np.sort(prop.parameter_draws["gpu_hours"].T, axis=1).astype(np.float32)  # (S, D)
-    base = embodied_base_factors()
-
-    def one_system(U, grid_s, spec_s, hours_sorted):
-        p = {n: d.icdf(U[:, j]) for j, (n, d) in enumerate(zip(RUN_INPUTS[:9], dists))}
-        z = ndtri(U[:, 9:12])
-        p["grid_factor"] = grid_s[:, 0] * jnp.exp(jnp.log(grid_s[:, 1]) * z)
-        for j, f in enumerate(SPEC_FIELDS):
-            p[f] = jnp.where(jnp.isnan(spec_s[j]), spec_priors[j].icdf(U[:, 12 + j]), spec_s[j])
-        D = hours_sorted.shape[0]
-        p["n_gpu"] = jnp.interp(U[:, 15] * (D - 1), jnp.arange(D, dtype=U.dtype), hours_sorted)
-        p["hours"] = 1.0
-        for k, s in (("die_factor", "die_factor_scale"), ("base_factor", "base_factor_scale"),
-                     ("dram_factor", "dram_factor_scale"), ("dram_base_factor", "dram_factor_scale")):
-            p[k] = base[k] * p[s][:, None]
-        out = training_impacts(p)
-        return jnp.concatenate([out.energy_kwh[:, None], out.use + out.embodied], axis=-1)
-
-    k = len(RUN_INPUTS)
-    k_sample, k_boot = jax.random.split(jax.random.key(seed))
-    A, B = saltelli_matrices(k_sample, num_base, k)
-    AB = _mix(A, B, [[i] for i in range(k)])
-    X = jnp.concatenate([A, B, AB.reshape(-1, k)], axis=0)
-    evaluate = jax.jit(jax.vmap(one_system, in_axes=(None, 0, 0, 0)))
-    z = NormalDist().inv_cdf(0.975)
-    rows = []
-    for start in range(0, S, 64):  # bounded memory
-        sl = slice(start, min(S, start + 64))
-        out = evaluate(X, jnp.asarray(grid[sl]), jnp.asarray(specs[sl]), jnp.asarray(gpu_hours[sl]))
-        for i, o in zip(range(sl.start, sl.stop), out):
-            S1, ST = _indices(o[:num_base], o[num_base:2 * num_base],
-                              o[2 * num_base:].reshape(k, num_base, -1), k_boot, num_resamples)
-            S1, ST = np.asarray(S1), np.asarray(ST)
-            for j, name_out in enumerate(OUTPUT_NAMES):
-                for g, name_in in enumerate(RUN_INPUTS):
-                    rows.append((inputs.system[i], name_out, name_in, S1[0, g, j],
-                                 z * S1[1:, g, j].std(ddof=1), ST[0, g, j], z * ST[1:, g, j].std(ddof=1)))
-    return pd.DataFrame(rows, columns=["system", "output", "input", "S1", "S1_conf", "ST", "ST_conf"])

@@ -90,14 +90,61 @@ def test_no_impute_keeps_complete_rows(tmp_path, capsys, simulated):
     assert not (tmp_path / "mfu_ppc.png").exists()
 
 
-def test_run_sensitivity_ranks_the_missing_training_time(simulated):
-    from lca_bayes.sensitivity import run_sensitivity
+def _moments(dist, log10=False):
+    """Mean and variance of a prior (or of its log10) by the midpoint rule on its quantile function."""
+    u = (np.arange(200_000) + 0.5) / 200_000
+    x = np.asarray(dist.icdf(u), np.float64)
+    x = np.log10(x) if log10 else x
+    return x.mean(), x.var()
+
+
+def test_run_sobol_matches_closed_forms(simulated):
+    from lca_bayes.sensitivity_run import sensitivity_of_run
 
     res, _ = simulated
-    table = run_sensitivity(res, num_base=512).set_index(["system", "output", "input"])
-    # a complete row's GPU-hours are known: no variance from them
-    assert table.loc[("m0", "energy_kwh", "gpu_hours"), "ST"] == pytest.approx(0, abs=1e-6)
-    # an imputed row's energy varies with its imputed GPU-hours
-    assert table.loc[("m41", "energy_kwh", "gpu_hours"), "ST"] > 0.3
-    # energy does not depend on the grid
+    r = sensitivity_of_run(res, num_base=2**12)
+    table = r.systems.set_index(["system", "output", "input"])
+    par = res.propagation.priors.parameters
+    # one complete row: energy = c * pf * ho * pue with independent factors, so
+    # S1_pf = Var(pf) E[ho]^2 E[pue]^2 / Var(Y) and ST_pf = Var(pf) E[ho^2] E[pue^2] / Var(Y)
+    m = {n: _moments(par[n].dist) for n in ("power_fraction", "host_overhead", "pue")}
+    second = {n: v + mu**2 for n, (mu, v) in m.items()}
+    var_y = np.prod(list(second.values())) - np.prod([mu for mu, _ in m.values()]) ** 2
+    for n in m:
+        others = [k for k in m if k != n]
+        s1 = m[n][1] * np.prod([m[k][0] ** 2 for k in others]) / var_y
+        st = m[n][1] * np.prod([second[k] for k in others]) / var_y
+        row = table.loc[("m0", "energy_kwh", n)]
+        assert row["S1"] == pytest.approx(s1, abs=max(0.03, 2 * row["S1_conf"]))
+        assert row["ST"] == pytest.approx(st, abs=max(0.03, 2 * row["ST_conf"]))
+    # a complete row's GPU-hours are known: no variance from utilisation; an imputed row's are not
+    assert table.loc[("m0", "energy_kwh", "mfu"), "ST"] == pytest.approx(0, abs=1e-6)
+    assert table.loc[("m41", "energy_kwh", "mfu"), "ST"] > 0.3
     assert table.loc[("m41", "energy_kwh", "grid_gwp_kgco2e"), "ST"] == pytest.approx(0, abs=1e-6)
+    # the log10 energy slope is a weighted sum of independent log10 terms (additive: S1 = ST), and
+    # every system has the same weight vector, so the power-draw indices are in the ratio of the
+    # priors' log10 variances
+    agg = r.aggregates.to_df().set_index(["output", "input"])
+    slope = agg.loc["energy_kwh log10 slope"]
+    lv = {n: _moments(par[n].dist, log10=True)[1] for n in m}
+    ratio = slope.loc["power_fraction", "S1"] / slope.loc["pue", "S1"]
+    assert ratio == pytest.approx(lv["power_fraction"] / lv["pue"], rel=0.25)
+    assert (np.abs(slope["S1"] - slope["ST"]) < 0.05).all()
+    assert slope.loc["lifetime_years", "ST"] == pytest.approx(0, abs=1e-6)
+    # year totals of energy do not move with the grid either; names carry the year
+    assert agg.loc[("energy_kwh log10 total 2022", "grid_gwp_kgco2e"), "ST"] == pytest.approx(0, abs=1e-6)
+
+
+def test_run_sobol_cli(tmp_path, capsys, simulated):
+    from lca_bayes.api import write_run
+
+    run_dir = tmp_path / "run"
+    write_run(simulated[0], run_dir)  # run.json keeps the small MFU settings for the rerun
+    out = tmp_path / "sobol"
+    assert main(["sensitivity", "--from-run", str(run_dir), "--samples", "256", "--grouped",
+                 "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "log10 growth slope" in printed and "utilisation (MFU)" in printed
+    agg = pd.read_csv(out / "sobol_aggregates.csv")
+    assert {"gwp_kgco2e log10 slope", "gwp_kgco2e log10 total 2021"} <= set(agg["output"])
+    assert (out / "sobol_slope.png").stat().st_size > 10000
