@@ -256,3 +256,8 @@ def write_run(result: RunResult, out: Path, rng_key=None) -> None:
                        data, out / "mfu_ppc.png")
     result.tree.to_netcdf(out / "draws.nc", engine="h5netcdf")
     (out / "run.json").write_text(json.dumps(result.settings, indent=2) + "\n")
+    from .publish import run_outputs
+    from .report import write_report
+
+    run_outputs(result, out)
+    write_report(out)

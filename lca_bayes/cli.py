@@ -132,7 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     se.add_argument("--from-run", help="a `lca-bayes run` output folder: indices for every system "
                                        "(its settings are rerun); with --out, the long table as CSV")
     se.add_argument("--out", help="with --from-run: folder for sobol_systems.csv, sobol_aggregates.csv "
-                                  "(year totals, growth slope) and sobol_slope.png")
+                                  "(year totals, growth slope), fig5_sobol_slope.png/.pdf and report.html (the run's folder: one report)")
     se.add_argument("--grouped", action="store_true",
                     help="indices per group of inputs (power draw, lifetime, embodied factors, grid, specs)")
     se.add_argument("--json", action="store_true", help="print {criterion: {input: {S1, S1_conf, ST, ST_conf}}}")
@@ -204,7 +204,12 @@ def _sensitivity_from_run(args) -> int:
         table.to_csv(out / "sobol_systems.csv", index=False)
         agg.to_csv(out / "sobol_aggregates.csv", index=False)
         slope = [i for i, o in enumerate(r.aggregates.outputs) if o.endswith("log10 slope")]
-        sobol_figure(r.aggregates.select(slope), out / "sobol_slope.png")
+        for suffix in (".png", ".pdf"):
+            sobol_figure(r.aggregates.select(slope), out / f"fig5_sobol_slope{suffix}",
+                         titles={o: f"{o.split()[0]}: log10 growth slope" for o in r.aggregates.outputs})
+        from .report import write_report
+
+        write_report(out)
     if args.json:
         nested = {}
         for row in table.itertuples(index=False):
@@ -227,7 +232,7 @@ def _sensitivity_from_run(args) -> int:
         best = rows.loc[rows["ST"].idxmax()]
         print(f"  {name.split()[-1]}  {best['input']} (ST {best['ST']:.2f} ± {best['ST_conf']:.2f})")
     if args.out:
-        print(f"wrote {args.out}: sobol_systems.csv, sobol_aggregates.csv, sobol_slope.png")
+        print(f"wrote {args.out}: sobol_systems.csv, sobol_aggregates.csv, fig5_sobol_slope.png/.pdf, report.html")
     return 0
 
 
@@ -266,10 +271,13 @@ def _growth(args) -> int:
                              grid_annual_ratio=args.grid_annual_ratio, mcmc=mcmc, progress=say)
         growth, diag, scen = study.growth, study.diagnostics, study.scenarios
     out.mkdir(parents=True, exist_ok=True)
-    growth.to_csv(out / "growth.csv", index=False)
     diag.to_csv(out / "growth_diagnostics.csv", index=False)
-    if scen is not None:
-        scen.to_csv(out / "scenarios.csv", index=False)
+    from .publish import growth_outputs
+    from .report import write_report
+
+    growth_outputs(out, growth, scen, None if args.input else study.trends,
+                   None if args.input else result, group_by=args.group_by)
+    write_report(out)
     print(f"{'criterion':<22} {'group':<18} {'growth x/yr [90 %]':<24} {'doubling (years)':<18} P(growth>0)")
     for _, r in growth[growth["group"] == "all"].iterrows():
         print(f"{r['criterion']:<22} {r['group']:<18} {r['growth_factor_median']:5.2f} "
@@ -281,7 +289,8 @@ def _growth(args) -> int:
             print(f"  {r['scenario']:<30} {r['growth_factor_median']:5.2f}/yr "
                   f"[{r['growth_factor_q05']:.2f}, {r['growth_factor_q95']:.2f}]  "
                   f"P(growth>0) = {r['p_growth_positive']:.3f}")
-    print(f"wrote {out / 'growth.csv'}, growth_diagnostics.csv" + (", scenarios.csv" if scen is not None else ""))
+    print(f"wrote {out / 'growth.csv'}, growth_diagnostics.csv" + (", scenarios.csv" if scen is not None else "")
+          + ", trend_bands.csv, fig4_growth_forest.png/.pdf, table_growth.csv/.tex, report.html")
     worst_rhat, worst_ess = diag["r_hat"].max(), diag["ess_bulk"].min()
     divergences = int(diag.groupby("fit")["divergences"].first().sum())
     print(f"diagnostics: max r_hat {worst_rhat:.3f}, min bulk ESS {worst_ess:.0f}, {divergences} divergences")

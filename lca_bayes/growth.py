@@ -58,7 +58,7 @@ def growth_model(year, group, log10_value=None, log10_sd=None, *, num_groups: in
         sigma = numpyro.sample("sigma", dist.HalfNormal(scale))
         nu = 1.0 + numpyro.sample("nu_minus_one", dist.Gamma(2.0, 0.1))
         if num_groups == 1:  # no hierarchy to learn: one intercept and slope
-            group_intercept = intercept[None]
+            group_intercept = numpyro.deterministic("group_intercept", intercept[None])
             group_slope = numpyro.deterministic("group_slope_per_year", slope[None])
         else:
             sigma_intercept = numpyro.sample("sigma_intercept", dist.HalfNormal(scale))
@@ -66,7 +66,7 @@ def growth_model(year, group, log10_value=None, log10_sd=None, *, num_groups: in
             with numpyro.plate("group", num_groups, dim=-2):
                 z_intercept = numpyro.sample("z_intercept", dist.Normal(0.0, 1.0))
                 z_slope = numpyro.sample("z_slope", dist.Normal(0.0, 1.0))
-            group_intercept = intercept + sigma_intercept * z_intercept  # (group, block)
+            group_intercept = numpyro.deterministic("group_intercept", intercept + sigma_intercept * z_intercept)
             group_slope = numpyro.deterministic("group_slope_per_year", slope + sigma_slope * z_slope)
         mu = group_intercept[group] + group_slope[group] * (year - year0)[:, None]  # (system, block)
         noise = sigma if log10_sd is None else jnp.sqrt(sigma**2 + log10_sd**2)
@@ -85,6 +85,23 @@ class GrowthFit:
     divergences: int
     num_imputations: int
     seconds: float = 0.0
+    group_intercept: np.ndarray | None = None  # (draws, groups) log10 value at year0
+    year0: float = 2020.0
+    weights: np.ndarray | None = None  # (groups,) system shares: "all" = weighted mean of groups
+
+    def trend_bands(self, years, probs=(0.05, 0.25, 0.5, 0.75, 0.95)) -> pd.DataFrame:
+        """Quantiles of the fitted line 10^(a_g + b_g (t − year0)) on ``years`` for "all" and each
+        group: columns group, year, q05, q25, median, q75, q95 (the data's units)."""
+        years = np.asarray(years, float)
+        lines = self.group_intercept[:, :, None] + self.group_slope[:, :, None] * (years - self.year0)
+        curves = {"all": np.einsum("g,dgt->dt", self.weights, lines)}
+        curves.update({name: lines[:, g] for g, name in enumerate(self.groups) if name != "all"})
+        names = ["q05", "q25", "median", "q75", "q95"]
+        rows = []
+        for name, c in curves.items():
+            q = 10 ** np.quantile(c, probs, axis=0)
+            rows.append(pd.DataFrame({"group": name, "year": years, **dict(zip(names, q))}))
+        return pd.concat(rows, ignore_index=True)
 
 
 def fit_growth(rng_key, year, group, datasets: dict, *, groups: tuple[str, ...], log10_sd=None,
@@ -132,9 +149,11 @@ def fit_growth(rng_key, year, group, datasets: dict, *, groups: tuple[str, ...],
                          "ess_bulk": float(sum(st["g"]["n_eff"][g] for st in stats)),
                          "r_hat": float(max(st["g"]["r_hat"][g] for st in stats))})
         pooled = np.moveaxis(g_draws, -1, 0).reshape(-1, len(groups))  # (M*c*d, G)
+        a_draws = np.asarray(mcmc.get_samples(group_by_chain=True)["group_intercept"])
+        intercepts = np.moveaxis(a_draws, -1, 0).reshape(-1, len(groups))
         fits[label] = GrowthFit(tuple(groups), pooled @ weights, pooled, pd.DataFrame(rows),
                                 int(np.asarray(mcmc.get_extra_fields()["diverging"]).sum()), M,
-                                time.perf_counter() - start)
+                                time.perf_counter() - start, intercepts, year0, weights)
     return fits
 
 

@@ -76,3 +76,21 @@ def to_datatree(prop: Propagation, systems: pd.DataFrame | None = None, attrs: d
                        "host_server": int(prop.host_server), "ci_prob": 0.9, "ci_kind": "eti",
                        **(attrs or {})})
     return tree
+
+
+def embodied_shares(prop: Propagation, systems: pd.DataFrame) -> pd.DataFrame:
+    """Per system and criterion (GWP, ADPe, PE): the share of the total that is GPU production,
+    embodied / (use + embodied), as a fraction 0–1 — median and 90 % interval over the draws
+    (the share is computed per draw, so its interval is not a ratio of intervals)."""
+    if prop.draws is None:
+        raise ValueError("propagation ran with keep_draws=False: no draws for shares")
+    rows = []
+    for crit in CRITERIA:
+        emb = prop.draws[:, :, OUTPUTS.index(f"{crit}_embodied")].astype(np.float64)
+        tot = prop.draws[:, :, OUTPUTS.index(f"{crit}_total")].astype(np.float64)
+        q = np.quantile(emb / tot, [0.5, 0.05, 0.95], axis=0)
+        rows.append(pd.DataFrame({"system": list(prop.inputs.system),
+                                  "publication_date": systems["publication_date"].to_numpy(),
+                                  "criterion": crit, "embodied_share_median": q[0],
+                                  "embodied_share_q05": q[1], "embodied_share_q95": q[2]}))
+    return pd.concat(rows, ignore_index=True)

@@ -44,12 +44,14 @@ def system_groups(systems: pd.DataFrame, group_by: str) -> tuple[np.ndarray, tup
 
 @dataclass(frozen=True)
 class GrowthStudy:
-    """growth.csv (criteria and cards), scenarios.csv and the diagnostics of every fit."""
+    """growth.csv (criteria and cards), scenarios.csv, the diagnostics of every fit and the
+    fitted lines' credible bands (trend_bands.csv: criterion, group, year, q05 … q95)."""
 
     growth: pd.DataFrame
     scenarios: pd.DataFrame
     diagnostics: pd.DataFrame
     fits: dict
+    trends: pd.DataFrame | None = None
 
 
 def _diagnostics(label: str, fit: GrowthFit) -> pd.DataFrame:
@@ -78,6 +80,20 @@ def card_impacts(result) -> tuple[pd.DataFrame, np.ndarray]:
     table = pd.DataFrame({"hardware": [h.name for h in cards],
                           "release_year": [h.release_year for h in cards]})
     return table, draws
+
+
+def card_summary(result) -> pd.DataFrame:
+    """Production impacts of one card per catalogue entry used by the run: hardware,
+    release_year, criterion, unit, median, q05, q95 (kgCO2e, kgSbeq, MJ per card)."""
+    from .results import UNITS
+
+    cards, draws = card_impacts(result)
+    q = np.quantile(draws, [0.5, 0.05, 0.95], axis=0)  # (3, card, criterion)
+    rows = [{"hardware": h, "release_year": y, "criterion": c, "unit": UNITS[c],
+             "median": q[0, i, k], "q05": q[1, i, k], "q95": q[2, i, k]}
+            for i, (h, y) in enumerate(zip(cards["hardware"], cards["release_year"]))
+            for k, c in enumerate(CRITERIA)]
+    return pd.DataFrame(rows)
 
 
 def growth_study(result, *, group_by: str = "organization_type", imputations: int = 3,
@@ -125,5 +141,12 @@ def growth_study(result, *, group_by: str = "organization_type", imputations: in
     scen = pd.DataFrame(baseline + scen_rows, columns=["scenario"] + GROWTH_COLUMNS)
     if with_scenarios:
         scen.attrs["best_hardware_systems_moved"] = moved
+    grid = np.linspace(year.min(), year.max(), 60)
+    card_grid = (np.linspace(cards["release_year"].min(), cards["release_year"].max(), 30)
+                 if card_fits else grid)
+    trends = pd.concat([fit.trend_bands(card_grid if label.startswith("card_") else grid)
+                        .assign(criterion=label) for label, fit in {**fits, **card_fits}.items()
+                        if not label.startswith("scenario:")], ignore_index=True)
+    trends = trends[["criterion", "group", "year", "q05", "q25", "median", "q75", "q95"]]
     return GrowthStudy(pd.DataFrame(rows, columns=GROWTH_COLUMNS), scen, diagnostics,
-                       {**fits, **card_fits})
+                       {**fits, **card_fits}, trends)

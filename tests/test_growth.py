@@ -41,12 +41,20 @@ def test_intervals_cover_known_slopes_at_the_nominal_rate():
         datasets[f"sim{k}"] = y[None]
         truths[f"sim{k}"] = np.append(slopes, np.bincount(group) @ slopes / 60)
     fits = fit_growth(jax.random.key(0), year, group, datasets, groups=("a", "b", "c"), **FAST)
-    covered = []
+    covered, band_covered = [], []
     for name, fit in fits.items():
         draws = np.column_stack([fit.group_slope, fit.slope])
         lo, hi = np.quantile(draws, [0.05, 0.95], axis=0)
         covered += list((lo <= truths[name]) & (truths[name] <= hi))
+        # the 90 % band of each group's fitted line holds the true line 10^(2 + b_g (t - 2020))
+        bands = fit.trend_bands([2015.0, 2020.0, 2025.0]).set_index(["group", "year"])
+        for g, gname in enumerate("abc"):
+            for t in (2015.0, 2020.0, 2025.0):
+                line = 10 ** (2.0 + truths[name][g] * (t - 2020))
+                band_covered.append(bands.loc[(gname, t), "q05"] <= line <= bands.loc[(gname, t), "q95"])
+        assert (bands["q25"] <= bands["median"]).all() and (bands["median"] <= bands["q75"]).all()
     assert 0.75 <= np.mean(covered) <= 1.0, np.mean(covered)
+    assert 0.75 <= np.mean(band_covered) <= 1.0, np.mean(band_covered)
 
 
 @pytest.mark.parametrize("rows,message", [

@@ -147,4 +147,5 @@ def test_run_sobol_cli(tmp_path, capsys, simulated):
     assert "log10 growth slope" in printed and "utilisation (MFU)" in printed
     agg = pd.read_csv(out / "sobol_aggregates.csv")
     assert {"gwp_kgco2e log10 slope", "gwp_kgco2e log10 total 2021"} <= set(agg["output"])
-    assert (out / "sobol_slope.png").stat().st_size > 10000
+    assert (out / "fig5_sobol_slope.png").stat().st_size > 10000 and (out / "fig5_sobol_slope.pdf").is_file()
+    assert "fig5_sobol_slope.png" in (out / "report.html").read_text()
