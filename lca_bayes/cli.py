@@ -194,6 +194,7 @@ def _rerun(folder: str):
 def _sensitivity_from_run(args) -> int:
     from .sensitivity import sobol_figure
     from .sensitivity_run import sensitivity_of_run
+    from .tables import criterion_label
 
     r = sensitivity_of_run(_rerun(args.from_run), num_base=min(args.samples, 2**12), seed=args.seed,
                            grouped=args.grouped)
@@ -206,7 +207,8 @@ def _sensitivity_from_run(args) -> int:
         slope = [i for i, o in enumerate(r.aggregates.outputs) if o.endswith("log10 slope")]
         for suffix in (".png", ".pdf"):
             sobol_figure(r.aggregates.select(slope), out / f"fig5_sobol_slope{suffix}",
-                         titles={o: f"{o.split()[0]}: log10 growth slope" for o in r.aggregates.outputs})
+                         titles={o: f"{criterion_label(o.split()[0])}: growth slope (log10 per year)"
+                                 for o in r.aggregates.outputs})
         from .report import write_report
 
         write_report(out)

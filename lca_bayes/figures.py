@@ -29,7 +29,7 @@ from matplotlib.patches import Patch
 
 from .errors import InvalidInputError
 from .growth import parse_years
-from .tables import CRITERION_NAMES, PHASES, criterion_label, scenario_label
+from .tables import CRITERION_NAMES, PHASES, criterion_label, group_label, scenario_label
 
 STYLE: dict = {
     "font.family": "sans-serif",
@@ -172,15 +172,6 @@ def _impacts_rows(impacts: pd.DataFrame, criterion: str, phase: str, extra=()) -
 
 
 # --------------------------------------------------------------------------- labels, axes
-
-def group_label(name) -> str:
-    """'industry_academia' -> 'Industry–academia'; 'all' -> 'All systems'."""
-    text = str(name).strip()
-    if text.lower() == "all":
-        return "All systems"
-    text = text.replace("_", "–") if text.count("_") == 1 else text.replace("_", " ")
-    return text[:1].upper() + text[1:]
-
 
 def axis_label(criterion: str, phase: str | None = None, per: str | None = None) -> str:
     """'GWP, total (kgCO$_2$e)'; energy has no phase ('Energy (kWh)')."""

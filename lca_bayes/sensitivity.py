@@ -309,7 +309,8 @@ def tornado_figure(bars: np.ndarray, median: np.ndarray, names, outputs, path, u
 
 def sobol_figure(result: SobolResult, path, top: int = 8, titles: dict | None = None):
     """Sobol indices per output, one panel each (two columns): S1 (grey) and ST (white) with
-    their bootstrap half-widths; inputs sorted by ST, the ``top`` largest shown (PNG/PDF)."""
+    their bootstrap half-widths; inputs sorted by ST, the ``top`` largest shown (PNG/PDF, in the
+    style of ``figures.STYLE``)."""
     import textwrap
 
     import matplotlib
@@ -317,30 +318,32 @@ def sobol_figure(result: SobolResult, path, top: int = 8, titles: dict | None = 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    outputs = result.outputs
+    from .figures import STYLE
+
+    outputs, titles = result.outputs, titles or {}
     ncols = 1 if len(outputs) == 1 else 2
     nrows = -(-len(outputs) // ncols)
     shown = min(top, len(result.names))
-    fig, axes = plt.subplots(nrows, ncols, figsize=(5.2 * ncols, (0.42 * shown + 1.1) * nrows),
-                             constrained_layout=True, squeeze=False)
-    for j, ax in enumerate(axes.flat):
-        if j >= len(outputs):
-            ax.set_visible(False)
-            continue
-        order = np.argsort(result.ST[:, j])[::-1][:shown][::-1]
-        y = np.arange(len(order))
-        ax.barh(y - 0.18, result.S1[order, j], height=0.36, xerr=result.S1_conf[order, j],
-                color="0.6", edgecolor="black", linewidth=0.5, label="first order $S_1$",
-                error_kw={"linewidth": 0.8})
-        ax.barh(y + 0.18, result.ST[order, j], height=0.36, xerr=result.ST_conf[order, j],
-                color="white", edgecolor="black", linewidth=0.8, label="total $S_T$",
-                error_kw={"linewidth": 0.8})
-        ax.set_yticks(y, [textwrap.fill(result.names[i], 30) for i in order], fontsize=7.5)
-        ax.set_xlim(0, 1.05)
-        ax.set_xlabel("Sobol index (share of variance, 1)", fontsize=8.5)
-        ax.set_title((titles or {}).get(outputs[j], outputs[j]), fontsize=9.5)
-        ax.tick_params(axis="x", labelsize=8)
-    axes.flat[0].legend(frameon=False, fontsize=8, loc="lower right")
-    fig.savefig(path, dpi=200)
+    with matplotlib.rc_context(STYLE):
+        fig, axes = plt.subplots(nrows, ncols, figsize=(3.5 * ncols, (0.32 * shown + 0.9) * nrows),
+                                 constrained_layout=True, squeeze=False)
+        for j, ax in enumerate(axes.flat):
+            if j >= len(outputs):
+                ax.set_visible(False)
+                continue
+            order = np.argsort(result.ST[:, j])[::-1][:shown][::-1]
+            y = np.arange(len(order))
+            ax.barh(y - 0.18, result.S1[order, j], height=0.36, xerr=result.S1_conf[order, j],
+                    color="0.6", edgecolor="black", linewidth=0.5, label="first order $S_1$",
+                    error_kw={"linewidth": 0.8})
+            ax.barh(y + 0.18, result.ST[order, j], height=0.36, xerr=result.ST_conf[order, j],
+                    color="white", edgecolor="black", linewidth=0.8, label="total $S_T$",
+                    error_kw={"linewidth": 0.8})
+            ax.set_yticks(y, [textwrap.fill(result.names[i], 26) for i in order])
+            ax.set_xlim(0, 1.05)
+            ax.set_xlabel("Sobol index (share of variance, 1)")
+            ax.set_title(titles.get(outputs[j], outputs[j]), loc="left")
+        axes.flat[0].legend(loc="lower right")
+        fig.savefig(path, dpi=200)
     plt.close(fig)
     return path

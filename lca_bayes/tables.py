@@ -22,6 +22,15 @@ CRITERION_NAMES = {"energy_kwh": "Energy", "gwp_kgco2e": "GWP", "adpe_kgsbeq": "
 PHASES = ("use", "embodied", "total")
 
 
+def group_label(name) -> str:
+    """'industry_academia' -> 'Industry–academia'; 'all' -> 'All systems'."""
+    text = str(name).strip()
+    if text.lower() == "all":
+        return "All systems"
+    text = text.replace("_", "–") if text.count("_") == 1 else text.replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
 def criterion_label(key: str) -> str:
     """Readable name of a criterion or growth series: 'gwp_kgco2e_total' -> 'GWP total',
     'energy_kwh' -> 'Energy', 'card_adpe_kgsbeq' -> 'GPU card production, ADPe'; unknown keys
@@ -163,7 +172,7 @@ def growth_table(growth: pd.DataFrame, groups: str | list | None = "all",
     ``groups``: "all" (default) keeps the population trend only, None every group, a list those.
     """
     _require(growth, _GROWTH_INPUT, "growth")
-    rows = [[criterion_label(r["criterion"]), _text(r["group"]),
+    rows = [[criterion_label(r["criterion"]), group_label(_text(r["group"])),
              *_growth_values(r, latex)] for _, r in _select_groups(growth, groups).iterrows()]
     return pd.DataFrame(rows, columns=["Criterion", "Group", *GROWTH_VALUE_COLUMNS])
 
@@ -193,7 +202,7 @@ def scenario_table(scenarios: pd.DataFrame, groups: str | list | None = "all",
     rows = []
     for _, r in _select_groups(scenarios, groups).iterrows():
         criterion = [criterion_label(r["criterion"])] if with_criterion else []
-        rows.append([scenario_label(r["scenario"]), *criterion, _text(r["group"]),
+        rows.append([scenario_label(r["scenario"]), *criterion, group_label(_text(r["group"])),
                      *_growth_values(r, latex)])
     columns = ["Scenario", *(["Criterion"] if with_criterion else []), "Group"]
     return pd.DataFrame(rows, columns=columns + GROWTH_VALUE_COLUMNS)

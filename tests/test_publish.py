@@ -67,7 +67,7 @@ def test_growth_outputs_recover_the_doubling(doubling):
     assert per_year == pytest.approx(2.0, rel=0.1)
     assert (line["q05"] <= line["q25"]).all() and (line["q75"] <= line["q95"]).all()
     growth = pd.read_csv(out / "table_growth.csv").set_index(["Criterion", "Group"])
-    factor = float(growth.loc[("GWP total", "all"), "Growth factor (×/yr)"].split()[0])
+    factor = float(growth.loc[("GWP total", "All systems"), "Growth factor (×/yr)"].split()[0])
     assert factor == pytest.approx(2.0, rel=0.1)
     for stem in ("fig4_growth_forest", "fig1_gwp_vs_date"):
         assert (out / f"{stem}.png").is_file() and (out / f"{stem}.pdf").is_file()

@@ -137,11 +137,11 @@ def test_growth_table():
     assert list(table.columns) == ["Criterion", "Group", "Growth factor (×/yr)",
                                    "Doubling time (years)", "P(growth > 0)"]
     assert table.values.tolist() == [
-        ["Energy", "all", "2.01 [1.85, 2.19]", "0.995 [0.884, 1.13]", "1.000"],
-        ["GPU card production, GWP", "all", "1.10 [0.980, 1.25]", "7.27 [3.10, ∞]", "0.912"],
+        ["Energy", "All systems", "2.01 [1.85, 2.19]", "0.995 [0.884, 1.13]", "1.000"],
+        ["GPU card production, GWP", "All systems", "1.10 [0.980, 1.25]", "7.27 [3.10, ∞]", "0.912"],
     ]
     assert len(growth_table(_growth(), groups=None)) == 3
-    assert list(growth_table(_growth(), groups=["industry"])["Group"]) == ["industry"]
+    assert list(growth_table(_growth(), groups=["industry"])["Group"]) == ["Industry"]
     unknown = _growth().assign(criterion="water_l")
     assert growth_table(unknown)["Criterion"].iloc[0] == "water_l"
     assert growth_table(_growth(), latex=True).iloc[1, 3] == r"7.27 [3.10, $\infty$]"
@@ -209,7 +209,7 @@ def test_write_table(tmp_path):
                         tmp_path / "out" / "growth", caption="Growth", label="tab:growth")
     assert [p.name for p in paths] == ["growth.csv", "growth.tex"]
     back = pd.read_csv(paths[0], encoding="utf-8", dtype=str)
-    assert back.iloc[1].tolist() == ["GPU card production, GWP", "all", "1.10 [0.980, 1.25]",
+    assert back.iloc[1].tolist() == ["GPU card production, GWP", "All systems", "1.10 [0.980, 1.25]",
                                      "7.27 [3.10, ∞]", "0.912"]
     tex = paths[1].read_text(encoding="utf-8")
     assert r"\label{tab:growth}" in tex and r"7.27 [3.10, $\infty$]" in tex
