@@ -183,7 +183,12 @@ def _rerun(folder: str):
     """A run result from a run folder's settings (deterministic: same seed, same numbers)."""
     from .api import run
 
-    settings = json.loads((Path(folder) / "run.json").read_text())
+    path = Path(folder) / "run.json"
+    try:
+        settings = json.loads(path.read_text())
+    except (OSError, json.JSONDecodeError) as exc:
+        raise InvalidInputError(f"{folder}: not a `lca-bayes run` output folder (cannot read "
+                                f"run.json: {exc})") from None
     print(f"rerunning {folder} (seed {settings['seed']}, {settings['samples']} draws)", file=sys.stderr)
     return run(settings.get("data_arg"), preset=settings["preset"], num_samples=settings["samples"],
                seed=settings["seed"], host_server=settings["host_server"],

@@ -149,3 +149,6 @@ def test_run_sobol_cli(tmp_path, capsys, simulated):
     assert {"gwp_kgco2e log10 slope", "gwp_kgco2e log10 total 2021"} <= set(agg["output"])
     assert (out / "fig5_sobol_slope.png").stat().st_size > 10000 and (out / "fig5_sobol_slope.pdf").is_file()
     assert "fig5_sobol_slope.png" in (out / "report.html").read_text()
+    # a folder that is not a run is refused clearly (exit 2), not with a traceback
+    assert main(["sensitivity", "--from-run", str(tmp_path / "nowhere")]) == 2
+    assert "not a `lca-bayes run` output folder" in capsys.readouterr().err
