@@ -121,7 +121,7 @@ UNCERTAINTY_BANDS = [
        "(`figures.STYLE`); the `build_*` functions return the Figure before saving, so you can "
        "annotate it."),
     code("fig = figures.build_top_systems(impacts, criterion='gwp_kgco2e', top=12)\n"
-         "fig.axes[0].set_title('The 12 largest training runs (GWP, 90 % intervals)', loc='left')\n"
+         "fig.suptitle('The 12 largest training runs (GWP, 90 % intervals)', x=0.02, ha='left', fontsize=9)\n"
          "show(figures.save(fig, 'fig6_top12_annotated'))"),
     md("## Figures 2–4: GPU cards, impact shifting, growth rates"),
     code("show(figures.card_production_figure(card_summary(res), 'fig2_cards'))\n"
