@@ -197,7 +197,8 @@ def _rerun(folder: str):
 
 
 def _sensitivity_from_run(args) -> int:
-    from .sensitivity import sobol_figure
+    from . import figures
+    from .sensitivity import build_sobol_figure
     from .sensitivity_run import sensitivity_of_run
     from .tables import criterion_label
 
@@ -210,10 +211,10 @@ def _sensitivity_from_run(args) -> int:
         table.to_csv(out / "sobol_systems.csv", index=False)
         agg.to_csv(out / "sobol_aggregates.csv", index=False)
         slope = [i for i, o in enumerate(r.aggregates.outputs) if o.endswith("log10 slope")]
-        for suffix in (".png", ".pdf"):
-            sobol_figure(r.aggregates.select(slope), out / f"fig5_sobol_slope{suffix}",
-                         titles={o: f"{criterion_label(o.split()[0])}: growth slope (log10 per year)"
-                                 for o in r.aggregates.outputs})
+        figures.save(build_sobol_figure(
+            r.aggregates.select(slope),
+            titles={o: f"{criterion_label(o.split()[0])}: growth slope (log10 per year)"
+                    for o in r.aggregates.outputs}), out / "fig5_sobol_slope")
         from .report import write_report
 
         write_report(out)
@@ -250,7 +251,6 @@ def _growth(args) -> int:
 
     out = Path(args.out)
     say = (lambda msg: print(msg, file=sys.stderr, flush=True))
-    mcmc = {}
     if args.input:
         if not (args.date_col and args.value_col):
             raise InvalidInputError("--input needs --date-col and --value-col")
@@ -260,7 +260,7 @@ def _growth(args) -> int:
             raise InvalidInputError(f"{args.input}: cannot read the CSV table: {exc}") from None
         growth, diag = growth_from_table(table, date_col=args.date_col, value_col=args.value_col,
                                          log10_sd_col=args.log10_sd_col, group_col=args.group_col,
-                                         seed=args.seed, mcmc=mcmc)
+                                         seed=args.seed)
         scen = None
     else:
         from .api import run
@@ -275,7 +275,7 @@ def _growth(args) -> int:
         study = growth_study(result, group_by=args.group_by, imputations=args.imputations,
                              seed=args.seed, with_scenarios=not args.no_scenarios,
                              low_carbon_country=args.low_carbon_country,
-                             grid_annual_ratio=args.grid_annual_ratio, mcmc=mcmc, progress=say)
+                             grid_annual_ratio=args.grid_annual_ratio, progress=say)
         growth, diag, scen = study.growth, study.diagnostics, study.scenarios
     out.mkdir(parents=True, exist_ok=True)
     diag.to_csv(out / "growth_diagnostics.csv", index=False)

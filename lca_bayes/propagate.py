@@ -138,6 +138,22 @@ def embodied_base_factors() -> dict[str, np.ndarray]:
             ("die_factor", "base_factor", "dram_factor", "dram_base_factor")}
 
 
+FACTOR_SCALES = {"die_factor": "die_factor_scale", "base_factor": "base_factor_scale",
+                 "dram_factor": "dram_factor_scale", "dram_base_factor": "dram_factor_scale"}
+"""Card factor → the parameter that scales it (one scale for both DRAM factors)."""
+
+
+def scaled_factors(p: dict, base: dict, host=None, gpus_per_server=None) -> dict:
+    """The card factors of ``training_impacts`` for parameter draws ``p``: MLCA's base factors
+    (3,) times each draw's scale, shape ``p[scale].shape + (3,)``; with ``host`` (3,), the host
+    server's embodied impacts times ``host_server_scale`` and ``gpus_per_server``."""
+    out = {k: base[k] * p[s][..., None] for k, s in FACTOR_SCALES.items()}
+    if host is not None:
+        out["host_embodied"] = host * p["host_server_scale"][..., None]
+        out["gpus_per_server"] = gpus_per_server
+    return out
+
+
 def host_server_factors(sources) -> np.ndarray:
     """Embodied impacts of one host server excluding GPUs, geometric mean over ``sources`` (3,)."""
     import pandas as pd
@@ -153,10 +169,12 @@ def _grid_priors(inputs: RunInputs, priors: PriorSet) -> list[GridPrior]:
     return [grid_prior(c, crit, priors.grid) for c in inputs.countries for crit in CRITERIA]
 
 
-def _pick(choice, weight, u):
-    """Entries of ``choice`` (B, K) picked by uniforms ``u`` (B, D) with weights (B, K)."""
+def pick_entries(choice, weight, u):
+    """Entries of ``choice`` (B, K) picked by uniforms ``u`` (B, D) with weights (B, K): the
+    inverse CDF of each row's mixture, never a zero-weight padding entry."""
     cum = jnp.cumsum(weight, axis=-1)[:, None, :-1]  # (B, 1, K-1)
-    k = jnp.sum(u[..., None] >= cum, axis=-1)  # (B, D)
+    last = jnp.sum(weight > 0, axis=-1, keepdims=True) - 1  # (B, 1)
+    k = jnp.minimum(jnp.sum(u[..., None] >= cum, axis=-1), last)  # (B, D)
     return jnp.take_along_axis(choice, k, axis=1)
 
 
@@ -182,8 +200,8 @@ def _build_chunk_fn(per_system_key: tuple, num_draws: int, with_host: bool):
             return vals, u_hw, u_c
 
         vals, u_hw, u_c = jax.vmap(draws_for)(sys_keys)  # each (B, D)
-        hw_i = _pick(h_choice, h_weight, u_hw)
-        c_i = _pick(c_choice, c_weight, u_c)
+        hw_i = pick_entries(h_choice, h_weight, u_hw)
+        c_i = pick_entries(c_choice, c_weight, u_c)
         p = {name: v for (name, _), v in zip(per_system, vals)}
         p.update({k: v[None, :] for k, v in shared.items()})  # shared: (D,) -> (1, D)
         for f in SPEC_FIELDS:  # hw[f]: (H, D)
@@ -194,13 +212,8 @@ def _build_chunk_fn(per_system_key: tuple, num_draws: int, with_host: bool):
         gpu_hours = jnp.where(needs_mfu[:, None], compute[:, None] / (peak * mfu * 3600.0),
                               (n_gpu * hours)[:, None])
         p["n_gpu"], p["hours"] = gpu_hours, 1.0  # impacts depend on GPU-hours only
-        scale = {"die_factor": "die_factor_scale", "base_factor": "base_factor_scale",
-                 "dram_factor": "dram_factor_scale", "dram_base_factor": "dram_factor_scale"}
-        for k, s in scale.items():
-            p[k] = consts[k] * p[s][..., None]
-        if with_host:
-            p["host_embodied"] = consts["host_embodied"] * p["host_server_scale"][..., None]
-            p["gpus_per_server"] = consts["gpus_per_server"]
+        p.update(scaled_factors(p, consts, consts.get("host_embodied") if with_host else None,
+                                consts.get("gpus_per_server")))
         out = training_impacts(p)  # energy (B, D); use, embodied (B, D, 3)
         parts = [out.energy_kwh]
         for c in range(len(CRITERIA)):

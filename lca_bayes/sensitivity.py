@@ -112,7 +112,7 @@ def sobol_from_evaluations(fA, fB, fAB, rng_key, num_resamples: int = 100, conf_
     """S1, ST and their confidence half-widths from f(A), f(B) (N, m) and f(AB) (G, N, m)."""
     S1, ST = _indices(jnp.asarray(fA), jnp.asarray(fB), jnp.asarray(fAB), rng_key, num_resamples)
     z = NormalDist().inv_cdf(0.5 + conf_level / 2.0)
-    S1, ST = np.asarray(S1), np.asarray(ST)
+    S1, ST = np.asarray(S1, np.float64), np.asarray(ST, np.float64)
     return S1[0], z * S1[1:].std(axis=0, ddof=1), ST[0], z * ST[1:].std(axis=0, ddof=1)
 
 
@@ -161,6 +161,17 @@ INPUT_GROUPS = {
 }
 
 
+def group_columns(columns: dict[str, list[int]], labels: dict[str, tuple]) -> dict[str, list[int]]:
+    """Inputs of a grouped analysis: one per label of ``labels`` holding the columns of its
+    members that are present, then each family of ``columns`` in no label on its own."""
+    groups = {label: [i for m in members if m in columns for i in columns[m]]
+              for label, members in labels.items()}
+    groups = {g: c for g, c in groups.items() if c}
+    used = {i for c in groups.values() for i in c}
+    groups.update({n: c for n, c in columns.items() if not set(c) & used})
+    return groups
+
+
 def run_inputs(spec, country: str, priors, host_server: bool = False):
     """Uncertain inputs of one training run: name → Distribution (fixed ones left out), and
     the fixed values of the rest."""
@@ -192,7 +203,7 @@ def run_model(uncertain: dict, fixed: dict, gpu_hours: float, host_server: bool 
               gpus_per_server: float = 8.0, host_factors=None):
     """Model for ``sobol_indices``: uniforms (n, k) → energy and totals of GWP, ADPe, PE (n, 4)."""
     from .impacts import CRITERIA, training_impacts
-    from .propagate import embodied_base_factors
+    from .propagate import embodied_base_factors, scaled_factors
 
     names = list(uncertain)
     base = embodied_base_factors()
@@ -201,12 +212,7 @@ def run_model(uncertain: dict, fixed: dict, gpu_hours: float, host_server: bool 
         p = {name: uncertain[name].icdf(U[:, j]) for j, name in enumerate(names)}
         p.update({k: jnp.full(U.shape[:1], v, U.dtype) for k, v in fixed.items()})
         p["grid_factor"] = jnp.stack([p.pop(f"grid_{c}") for c in CRITERIA], axis=-1)
-        for k, s in (("die_factor", "die_factor_scale"), ("base_factor", "base_factor_scale"),
-                     ("dram_factor", "dram_factor_scale"), ("dram_base_factor", "dram_factor_scale")):
-            p[k] = base[k] * p[s][:, None]
-        if host_server:
-            p["host_embodied"] = host_factors * p["host_server_scale"][:, None]
-            p["gpus_per_server"] = gpus_per_server
+        p.update(scaled_factors(p, base, host_factors if host_server else None, gpus_per_server))
         p["n_gpu"], p["hours"] = gpu_hours, 1.0
         out = training_impacts(p)
         return jnp.concatenate([out.energy_kwh[:, None], out.use + out.embodied], axis=-1)
@@ -260,13 +266,7 @@ def estimate_sensitivity(gpu: str, count=None, hours=None, *, gpu_hours=None, co
         raise InvalidInputError(f"samples = {num_base!r} must be an integer >= 16 (base samples N)")
     model, names = run_problem(gpu, count, hours, gpu_hours=gpu_hours, country=country,
                                preset=preset, host_server=host_server)
-    groups = None
-    if grouped:
-        groups = {label: [names.index(n) for n in members if n in names]
-                  for label, members in INPUT_GROUPS.items()}
-        groups = {k: v for k, v in groups.items() if v}
-        groups.update({n: [i] for i, n in enumerate(names)
-                       if not any(i in v for v in groups.values())})
+    groups = group_columns({n: [i] for i, n in enumerate(names)}, INPUT_GROUPS) if grouped else None
     return sobol_indices(jax.random.key(seed), model, len(names), num_base=num_base, groups=groups,
                          outputs=OUTPUT_NAMES, input_names=tuple(names), num_resamples=num_resamples)
 
@@ -307,26 +307,23 @@ def tornado_figure(bars: np.ndarray, median: np.ndarray, names, outputs, path, u
     return path
 
 
-def sobol_figure(result: SobolResult, path, top: int = 8, titles: dict | None = None):
+def build_sobol_figure(result: SobolResult, top: int = 8, titles: dict | None = None):
     """Sobol indices per output, one panel each (two columns): S1 (grey) and ST (white) with
-    their bootstrap half-widths; inputs sorted by ST, the ``top`` largest shown (PNG/PDF, in the
-    style of ``figures.STYLE``)."""
+    their bootstrap half-widths; inputs sorted by ST, the ``top`` largest shown. Returns the
+    matplotlib Figure in the style of ``figures.STYLE`` (save it with ``figures.save``)."""
     import textwrap
 
-    import matplotlib
+    import matplotlib as mpl
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from .figures import STYLE
+    from .figures import STYLE, _new_figure
 
     outputs, titles = result.outputs, titles or {}
     ncols = 1 if len(outputs) == 1 else 2
     nrows = -(-len(outputs) // ncols)
     shown = min(top, len(result.names))
-    with matplotlib.rc_context(STYLE):
-        fig, axes = plt.subplots(nrows, ncols, figsize=(3.5 * ncols, (0.32 * shown + 0.9) * nrows),
-                                 constrained_layout=True, squeeze=False)
+    with mpl.rc_context(STYLE):
+        fig = _new_figure(3.5 * ncols, (0.32 * shown + 0.9) * nrows)
+        axes = fig.subplots(nrows, ncols, squeeze=False)
         for j, ax in enumerate(axes.flat):
             if j >= len(outputs):
                 ax.set_visible(False)
@@ -344,6 +341,15 @@ def sobol_figure(result: SobolResult, path, top: int = 8, titles: dict | None = 
             ax.set_xlabel("Sobol index (share of variance, 1)")
             ax.set_title(titles.get(outputs[j], outputs[j]), loc="left")
         axes.flat[0].legend(loc="lower right")
-        fig.savefig(path, dpi=200)
-    plt.close(fig)
+    return fig
+
+
+def sobol_figure(result: SobolResult, path, top: int = 8, titles: dict | None = None):
+    """``build_sobol_figure`` written to ``path`` (PNG or PDF by suffix, 200 dpi); returns it."""
+    import matplotlib as mpl
+
+    from .figures import STYLE
+
+    with mpl.rc_context(STYLE):
+        build_sobol_figure(result, top, titles).savefig(path, dpi=200)
     return path

@@ -25,7 +25,6 @@ growth model's slope).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from statistics import NormalDist
 
 import jax
 import jax.numpy as jnp
@@ -37,14 +36,9 @@ from .catalog import SPEC_FIELDS
 from .errors import InvalidInputError
 from .growth import parse_years
 from .impacts import CRITERIA, training_impacts
-from .propagate import embodied_base_factors, host_server_factors
-from .sensitivity import (
-    INPUT_GROUPS,
-    OUTPUT_NAMES,
-    SobolResult,
-    _indices,
-    saltelli_matrices,
-)
+from .propagate import embodied_base_factors, host_server_factors, pick_entries, scaled_factors
+from .sensitivity import (INPUT_GROUPS, OUTPUT_NAMES, SobolResult, group_columns, saltelli_matrices,
+                          sobol_from_evaluations)
 
 CHOICE_GROUPS = {"hardware choice": ("hardware_choice",), "country choice": ("country_choice",),
                  "utilisation (MFU)": ("mfu",)}
@@ -113,16 +107,12 @@ def run_model(result) -> RunModel:
     host = (jnp.asarray(host_server_factors(priors.host_server["sources"])) if prop.host_server else None)
     gps = float(priors.host_server["gpus_per_server"])
     spec_fixed = {f: priors.unknown_specs[f].dist.median() for f in SPEC_FIELDS}  # fixed priors only
-    cum_hw = np.cumsum(inputs.hardware_weight, axis=1)[:, :-1]
-    cum_c = np.cumsum(inputs.country_weight, axis=1)[:, :-1]
     gpu_hours_known = (inputs.n_gpu * inputs.hours).astype(np.float32)
     compute = inputs.compute_flop.astype(np.float32)
     rows = np.arange(S)
 
-    def pick(choice, weight, cum, u):  # u (n, S) -> entry index (n, S)
-        last = jnp.asarray((weight > 0).sum(axis=1) - 1)  # never a padding entry
-        j = jnp.minimum(jnp.sum(u[..., None] >= cum[None], axis=-1), last[None])
-        return jnp.asarray(choice)[rows[None, :], j]
+    def pick(choice, weight, u):  # u (n, S) -> entry index (n, S)
+        return pick_entries(jnp.asarray(choice), jnp.asarray(weight), u.T).T
 
     def evaluate(U):
         n = U.shape[0]
@@ -133,11 +123,11 @@ def run_model(result) -> RunModel:
         for name, d in per_system.items():
             p[name] = d.icdf(col(name)) if name in columns else jnp.full((n, S), d.params["value"], U.dtype)
         if "hardware_choice" in columns:
-            hw_i = pick(inputs.hardware_choice, inputs.hardware_weight, cum_hw, col("hardware_choice"))
+            hw_i = pick(inputs.hardware_choice, inputs.hardware_weight, col("hardware_choice"))
         else:
             hw_i = jnp.broadcast_to(jnp.asarray(inputs.hardware_choice[:, 0]), (n, S))
         if "country_choice" in columns:
-            c_i = pick(inputs.country_choice, inputs.country_weight, cum_c, col("country_choice"))
+            c_i = pick(inputs.country_choice, inputs.country_weight, col("country_choice"))
         else:
             c_i = jnp.broadcast_to(jnp.asarray(inputs.country_choice[:, 0]), (n, S))
         for j, f in enumerate(SPEC_FIELDS):  # values per hardware entry (n, H), then per system
@@ -162,30 +152,12 @@ def run_model(result) -> RunModel:
         else:
             hours = jnp.broadcast_to(jnp.asarray(gpu_hours_known), (n, S))
         p["n_gpu"], p["hours"] = hours, 1.0
-        for key, s in (("die_factor", "die_factor_scale"), ("base_factor", "base_factor_scale"),
-                       ("dram_factor", "dram_factor_scale"), ("dram_base_factor", "dram_factor_scale")):
-            p[key] = consts[key] * p[s][..., None]
-        if host is not None:
-            p["host_embodied"] = host * p["host_server_scale"][..., None]
-            p["gpus_per_server"] = gps
+        p.update(scaled_factors(p, consts, host, gps))
         out = training_impacts(p)
         return jnp.concatenate([out.energy_kwh[..., None], out.use + out.embodied], axis=-1)  # (n, S, 4)
 
     decimal = parse_years(result.snapshot.systems["publication_date"], "publication_date")
     return RunModel(jax.jit(evaluate), columns, k, inputs.system, decimal)
-
-
-def _groups(columns: dict, grouped: bool) -> dict[str, list[int]]:
-    """Analysis inputs: one per family of columns, or ``INPUT_GROUPS`` plus the choices."""
-    if not grouped:
-        return dict(columns)
-    labels = {**INPUT_GROUPS, **CHOICE_GROUPS}
-    groups = {label: [i for m in members if m in columns for i in columns[m]]
-              for label, members in labels.items()}
-    groups = {g: c for g, c in groups.items() if c}
-    used = {i for c in groups.values() for i in c}
-    groups.update({n: c for n, c in columns.items() if not set(c) & used})
-    return groups
 
 
 @dataclass(frozen=True)
@@ -219,7 +191,8 @@ def sensitivity_of_run(result, *, num_base: int = 2**11, seed: int = 0, grouped:
     if isinstance(num_base, bool) or not isinstance(num_base, int) or num_base < 16:
         raise InvalidInputError(f"samples = {num_base!r} must be an integer >= 16 (base samples N)")
     model = run_model(result)
-    groups = _groups(model.columns, grouped)
+    groups = (group_columns(model.columns, {**INPUT_GROUPS, **CHOICE_GROUPS}) if grouped
+              else dict(model.columns))
     years = np.floor(model.year).astype(int)
     uniq = np.unique(years)
     year_index = jnp.asarray(np.searchsorted(uniq, years))
@@ -239,12 +212,9 @@ def sensitivity_of_run(result, *, num_base: int = 2**11, seed: int = 0, grouped:
     fB, aB = both(B)
     fAB, aAB = zip(*(both(jnp.where(jnp.asarray(m)[None], B, A)) for m in masks))
     fAB, aAB = jnp.stack(fAB), jnp.stack(aAB)
-    z = NormalDist().inv_cdf(0.5 + conf_level / 2.0)
 
     def analyse(a, b, ab):
-        S1, ST = _indices(a, b, ab, k_boot, num_resamples)
-        S1, ST = np.asarray(S1, np.float64), np.asarray(ST, np.float64)
-        return S1[0], z * S1[1:].std(axis=0, ddof=1), ST[0], z * ST[1:].std(axis=0, ddof=1)
+        return sobol_from_evaluations(a, b, ab, k_boot, num_resamples, conf_level)
 
     names = tuple(groups)
     agg_out = tuple(f"{c} log10 total {y}" for y in uniq for c in OUTPUT_NAMES) + tuple(

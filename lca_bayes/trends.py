@@ -16,7 +16,7 @@ import pandas as pd
 from . import scenarios as sc
 from .growth import GROWTH_COLUMNS, MIN_POINTS_PER_GROUP, GrowthFit, fit_growth, growth_rows
 from .impacts import CRITERIA, card_embodied
-from .propagate import OUTPUTS, embodied_base_factors
+from .propagate import OUTPUTS, embodied_base_factors, scaled_factors
 from .utilisation import org_type
 
 SERIES = ("energy_kwh", "gwp_kgco2e_use", "gwp_kgco2e_embodied", "gwp_kgco2e_total",
@@ -65,18 +65,15 @@ def card_impacts(result) -> tuple[pd.DataFrame, np.ndarray]:
     Returns the cards (name, release year) and draws (draw, card, criterion) in kgCO2e, kgSbeq,
     MJ, from the run's shared draws of the embodied factors and DRAM density.
     """
-    p = result.propagation.parameter_draws
-    f = embodied_base_factors()
+    p = {name: v[:, None] for name, v in result.propagation.parameter_draws.items()
+         if v.ndim == 1}  # shared draws as (draw, 1): broadcast over cards
+    f = scaled_factors(p, embodied_base_factors())  # (draw, 1, 3)
     cards = [h for h in result.propagation.inputs.hardware
              if not h.unknown_fields and not np.isnan(h.release_year)]
     die = np.array([h.die_area_cm2 for h in cards])[None, :]
     mem = np.array([h.memory_gb for h in cards])[None, :]
-    col = lambda name: p[name][:, None, None]  # noqa: E731  (draw, 1, 1)
-    draws = np.asarray(card_embodied(die, mem, p["dram_density"][:, None],
-                                     f["die_factor"] * col("die_factor_scale"),
-                                     f["base_factor"] * col("base_factor_scale"),
-                                     f["dram_factor"] * col("dram_factor_scale"),
-                                     f["dram_base_factor"] * col("dram_factor_scale")))
+    draws = np.asarray(card_embodied(die, mem, p["dram_density"], f["die_factor"], f["base_factor"],
+                                     f["dram_factor"], f["dram_base_factor"]))
     table = pd.DataFrame({"hardware": [h.name for h in cards],
                           "release_year": [h.release_year for h in cards]})
     return table, draws
